@@ -1,0 +1,101 @@
+//! `portolan extract [PATH]... --out DIR`
+
+use super::{EXIT_OK, EXIT_SOME_FAILED};
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use portolan::{discover, emit, extract};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+#[command(after_help = "Exit codes: 0 all documents processed; 1 usage or output error; 2 the run finished but some documents failed (listed in the report).")]
+pub struct Args {
+    /// Files and folders to read (folders recursively, skipping hidden and VCS folders).
+    /// Without any, the bundled fixtures/ folder.
+    paths: Vec<PathBuf>,
+    /// Folder to write ports.csv, ports.json, report.json and report.md into.
+    #[arg(long, short, default_value = "out")]
+    out: PathBuf,
+    /// Worker threads (default: one per core). The output is the same for any value.
+    #[arg(long, short = 'j')]
+    threads: Option<usize>,
+    /// No progress bar and no summary line.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Print peak memory (VmHWM) and timing to stderr when done (for benchmarks).
+    #[arg(long, hide = true)]
+    stats: bool,
+}
+
+fn bundled_fixtures() -> PathBuf {
+    let here = PathBuf::from("fixtures");
+    if here.is_dir() {
+        return here;
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+pub fn run(a: Args) -> Result<i32> {
+    let started = std::time::Instant::now();
+    let paths = if a.paths.is_empty() { vec![bundled_fixtures()] } else { a.paths.clone() };
+    for p in &paths {
+        if !p.exists() {
+            bail!("{}: no such file or folder", p.display());
+        }
+    }
+    let inputs = discover::discover(&paths).context("reading the input folders")?;
+    let show = !a.quiet && std::io::stderr().is_terminal();
+    let bar = if show {
+        let b = ProgressBar::new(inputs.len() as u64);
+        b.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} documents {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let tick = || bar.inc(1);
+    let x = match a.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+            .context("starting worker threads")?
+            .install(|| extract(&inputs, &tick)),
+        None => extract(&inputs, &tick),
+    };
+    bar.finish_and_clear();
+    emit::write_outputs(&a.out, &x).context("writing the outputs")?;
+    let failed = x.failed();
+    if !a.quiet {
+        eprintln!(
+            "portolan: {} documents ({} failed), {} records -> {}",
+            x.reports.len(),
+            failed,
+            x.records.len(),
+            a.out.display()
+        );
+    }
+    if a.stats {
+        let bytes: u64 = inputs
+            .iter()
+            .filter_map(|i| std::fs::metadata(&i.path).ok())
+            .map(|m| m.len())
+            .sum();
+        eprintln!(
+            "stats: documents={} bytes={} records={} seconds={:.4} peak_rss_kib={}",
+            inputs.len(),
+            bytes,
+            x.records.len(),
+            started.elapsed().as_secs_f64(),
+            peak_rss_kib().unwrap_or(0)
+        );
+    }
+    Ok(if failed > 0 { EXIT_SOME_FAILED } else { EXIT_OK })
+}

@@ -1,0 +1,541 @@
+//! Text and markdown: PDF text dumps with tab-separated tables, HTML renderings with one cell per
+//! line, space-separated tables, markdown pipe tables (also broken ones, one cell per line), YAML
+//! front matter, headings, captions, notes and footnotes.
+
+use crate::document::{Block, Document, Format, Meta, Table, TableBody};
+use crate::normalize::{key, squash};
+use crate::understand::cells::{parse_port_cell, CellParse};
+use crate::vocab::{vocab, Role};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$").unwrap()
+});
+static MD_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$").unwrap());
+static HTML_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>").unwrap());
+static MD_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").unwrap());
+static HEADING_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*\{#[^}]*\}\s*$").unwrap());
+static BOLD_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\*\*([^*]+)\*\*\s*$").unwrap());
+static FOOTNOTE_DEF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\\?[*†‡§]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|[1-9]\s+\p{Lu}|[1-9]\s+\p{Han})").unwrap()
+});
+
+/// Markdown and HTML inline markup to plain text: tags, links, bold, escapes, entities.
+pub fn clean_inline(s: &str) -> String {
+    let s = s
+        .replace("<br/>", " ")
+        .replace("<br />", " ")
+        .replace("<br>", " ")
+        .replace("**", "")
+        .replace("\\<", "\u{E000}")
+        .replace("\\>", "\u{E001}");
+    let s = HTML_TAG.replace_all(&s, " ");
+    let s = MD_LINK.replace_all(&s, "$1");
+    let s = s
+        .replace('\u{E000}', "<")
+        .replace('\u{E001}', ">")
+        .replace("\\_", "_")
+        .replace("\\|", "|")
+        .replace('`', "");
+    let s = s
+        .replace("&amp;amp;", "&")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", " ")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
+    squash(&s)
+}
+
+fn front_matter(lines: &[&str], meta: &mut Meta) -> usize {
+    if lines.first().map(|l| l.trim()) != Some("---") {
+        return 0;
+    }
+    let Some(end) = lines.iter().skip(1).position(|l| l.trim() == "---") else {
+        return 0;
+    };
+    for l in &lines[1..=end] {
+        let Some((k, v)) = l.split_once(':') else {
+            continue;
+        };
+        let v = v.trim().trim_matches(|c| c == '\'' || c == '"').trim().to_string();
+        if v.is_empty() || v == "null" {
+            continue;
+        }
+        match k.trim().to_lowercase().as_str() {
+            "title" => meta.title = v,
+            "vendor" => meta.vendor = v,
+            "product" => meta.product = v,
+            "release" | "version" => meta.release = v,
+            "lang" | "language" | "locale" | "ms.contentlocale" => meta.language = Some(v),
+            _ => {}
+        }
+    }
+    end + 2
+}
+
+fn split_pipe(s: &str) -> Vec<String> {
+    let t = s.trim();
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let t = t.strip_suffix('|').unwrap_or(t);
+    let mut cells = Vec::new();
+    let mut cur = String::new();
+    let mut prev = '\0';
+    for c in t.chars() {
+        if c == '|' && prev != '\\' {
+            cells.push(clean_inline(&cur));
+            cur.clear();
+        } else {
+            cur.push(c);
+        }
+        prev = c;
+    }
+    cells.push(clean_inline(&cur));
+    cells
+}
+
+fn separator_width(line: &str) -> Option<usize> {
+    if !SEPARATOR.is_match(line) || !line.contains('-') {
+        return None;
+    }
+    Some(line.split('|').filter(|p| p.contains('-')).count())
+}
+
+/// Pipe tables found in a first pass: start line -> (end line exclusive, table header, body).
+fn find_pipe_tables(lines: &[&str]) -> BTreeMap<usize, (usize, Vec<String>, TableBody)> {
+    let mut out = BTreeMap::new();
+    let mut taken_until = 0usize;
+    for s in 0..lines.len() {
+        if s < taken_until {
+            continue;
+        }
+        let Some(n) = separator_width(lines[s]) else {
+            continue;
+        };
+        // header: the lines just above, as many as it takes to have n cells
+        let mut header: Vec<String> = Vec::new();
+        let mut start = s;
+        while start > taken_until && header.len() < n {
+            let l = lines[start - 1];
+            if l.trim().is_empty() || !l.contains('|') || separator_width(l).is_some() {
+                break;
+            }
+            let mut cells = split_pipe(l);
+            cells.append(&mut header);
+            header = cells;
+            start -= 1;
+        }
+        if header.is_empty() {
+            continue;
+        }
+        let header_broken = s - start > 1;
+        header.resize(n.max(header.len()), String::new());
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut j = s + 1;
+        while j < lines.len() {
+            let l = lines[j];
+            if l.trim().is_empty() || !l.contains('|') || separator_width(l).is_some() {
+                break;
+            }
+            // the next table's header line (followed by its separator) ends this one
+            if j + 1 < lines.len() && separator_width(lines[j + 1]).is_some() {
+                break;
+            }
+            let mut acc = l.to_string();
+            let mut k = j;
+            while !acc.trim_end().ends_with('|')
+                && k + 1 < lines.len()
+                && !lines[k + 1].trim().is_empty()
+                && k - j < 60
+            {
+                k += 1;
+                acc.push('\n');
+                acc.push_str(lines[k]);
+            }
+            rows.push(split_pipe(&acc));
+            j = k + 1;
+        }
+        let thin = rows
+            .iter()
+            .filter(|r| r.iter().filter(|c| !c.is_empty()).count() <= 1)
+            .count();
+        let body = if n >= 3 && (header_broken || (rows.len() >= 3 && thin * 3 > rows.len() * 2)) {
+            TableBody::Stream {
+                cells: rows.into_iter().flatten().collect(),
+                continuation: false,
+            }
+        } else {
+            TableBody::Grid(rows)
+        };
+        out.insert(start, (j, header, body));
+        taken_until = j;
+    }
+    out
+}
+
+/// A line that is a header cell of a flattened table: short, no digits, a known role.
+fn header_cell_role(line: &str) -> Option<Role> {
+    let t = line.trim();
+    if t.is_empty()
+        || t.contains('|')
+        || t.contains('\t')
+        || t.chars().any(|c| c.is_ascii_digit())
+        || t.split_whitespace().count() > 8
+        || t.chars().count() > 70
+    {
+        return None;
+    }
+    vocab().header_role(t)
+}
+
+fn is_caption(t: &str) -> bool {
+    let k = key(t);
+    vocab().caption_prefixes.iter().any(|p| {
+        k.strip_prefix(p.as_str()).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.starts_with(|c: char| c.is_ascii_digit())
+                && rest
+                    .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '.')
+                    .trim_start()
+                    .starts_with([':', '.', ' '])
+        })
+    })
+}
+
+/// A paragraph that is only a note marker ("Note", "(注)") or starts with one ("Note The ...").
+fn note_marker(t: &str) -> Option<bool> {
+    let k = key(t);
+    let v = vocab();
+    if v.note_markers.is(&k) {
+        return Some(true);
+    }
+    let first = k.split_whitespace().next().unwrap_or("");
+    if ["note", "(注)", "注", "注意", "important"].contains(&first) && k.len() > first.len() {
+        return Some(false);
+    }
+    None
+}
+
+fn is_heading_like(t: &str) -> bool {
+    let words = t.split_whitespace().count();
+    let first = t.chars().next().unwrap_or(' ');
+    words >= 1
+        && words <= 10
+        && t.chars().count() <= 80
+        && !t.ends_with(['.', ':', ',', ';', '。', '：', '、', ')'])
+        && (first.is_uppercase() || (first.is_alphabetic() && !first.is_ascii()))
+        && !t.contains('|')
+        && !t.contains('\t')
+        && !t.starts_with(['-', '•', '*', '>'])
+}
+
+struct Builder {
+    blocks: Vec<Block>,
+    heading: Option<String>,
+    caption: Option<String>,
+}
+
+impl Builder {
+    fn table(&mut self, header: Vec<String>, body: TableBody, line: usize) {
+        self.blocks.push(Block::Table(Table {
+            caption: self.caption.take(),
+            heading: self.heading.clone(),
+            header,
+            body,
+            page: None,
+            line,
+        }));
+    }
+}
+
+/// Splits a line of a space-separated table into cells: leading port, transport and direction
+/// tokens each make a cell, the rest of the line is one text cell.
+fn split_space_row(line: &str) -> Vec<String> {
+    let v = vocab();
+    let mut cells = Vec::new();
+    let mut rest = line.trim();
+    while let Some((tok, after)) = rest.split_once(char::is_whitespace).or(Some((rest, ""))) {
+        if tok.is_empty() {
+            break;
+        }
+        let simple = matches!(parse_port_cell(tok), CellParse::Ports(_) | CellParse::Placeholder)
+            || !v.transports_in(tok).is_empty() && tok.chars().all(|c| c.is_ascii_alphabetic() || c == '/')
+            || v.direction(tok).is_some();
+        if !simple {
+            break;
+        }
+        cells.push(tok.to_string());
+        rest = after.trim_start();
+        if rest.is_empty() {
+            break;
+        }
+    }
+    if !rest.is_empty() {
+        cells.push(rest.to_string());
+    }
+    cells
+}
+
+/// Decodes text or markdown into blocks.
+pub fn decode(text: &str, _format: Format) -> Document {
+    let all: Vec<&str> = text.lines().collect();
+    let mut meta = Meta::default();
+    let skip = front_matter(&all, &mut meta);
+    let lines = &all[skip..];
+    let md_headings = lines.iter().any(|l| MD_HEADING.is_match(l));
+    let pipes = find_pipe_tables(lines);
+    let v = vocab();
+    let mut b = Builder {
+        blocks: Vec::new(),
+        heading: None,
+        caption: None,
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        if let Some((end, header, body)) = pipes.get(&i) {
+            b.table(header.clone(), body.clone(), skip + i + 1);
+            i = *end;
+            continue;
+        }
+        let raw = lines[i];
+        let t = raw.trim();
+        if t.is_empty() {
+            i += 1;
+            continue;
+        }
+        if let Some(c) = MD_HEADING.captures(raw) {
+            let h = clean_inline(&HEADING_ID.replace(&c[2], ""));
+            b.blocks.push(Block::Heading { text: h.clone(), page: None });
+            b.heading = Some(h);
+            b.caption = None;
+            i += 1;
+            continue;
+        }
+        if raw.contains('\t') {
+            let st = i;
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            while i < lines.len() && lines[i].contains('\t') {
+                rows.push(lines[i].split('\t').map(clean_inline).collect());
+                i += 1;
+            }
+            let header = rows.remove(0);
+            b.table(header, TableBody::Grid(rows), skip + st + 1);
+            continue;
+        }
+        if is_caption(t) {
+            let c = clean_inline(t);
+            b.blocks.push(Block::Caption { text: c.clone(), page: None });
+            b.caption = Some(c);
+            i += 1;
+            continue;
+        }
+        if let Some(c) = BOLD_LINE.captures(t) {
+            let c = clean_inline(&c[1]);
+            b.blocks.push(Block::Caption { text: c.clone(), page: None });
+            b.caption = Some(c);
+            i += 1;
+            continue;
+        }
+        // a space-separated table: a header line made only of header words ("Port Transport Description")
+        let words: Vec<&str> = t.split_whitespace().collect();
+        if words.len() >= 2
+            && words.len() <= 8
+            && words.iter().all(|w| v.header_role(w).is_some())
+            && words.iter().any(|w| v.header_role(w).is_some_and(|r| r.is_port()))
+        {
+            let header: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            let st = i;
+            i += 1;
+            let mut cells: Vec<String> = Vec::new();
+            let mut since_start = usize::MAX;
+            while i < lines.len() {
+                let l = lines[i].trim();
+                if l.is_empty() {
+                    i += 1;
+                    continue;
+                }
+                let row = split_space_row(l);
+                let starts_row = row.first().is_some_and(|c| {
+                    matches!(parse_port_cell(c), CellParse::Ports(_) | CellParse::Placeholder)
+                });
+                let complete = since_start >= header.len();
+                if l.ends_with(':') || (!starts_row && complete) {
+                    break;
+                }
+                if starts_row {
+                    since_start = 0;
+                }
+                since_start = since_start.saturating_add(row.len());
+                cells.extend(row);
+                i += 1;
+            }
+            b.table(
+                header,
+                TableBody::Stream { cells, continuation: false },
+                skip + st + 1,
+            );
+            continue;
+        }
+        // a flattened table: three or more header cells in a row, one per paragraph
+        if let Some((header, after)) = header_run(lines, i) {
+            let st = i;
+            i = after;
+            let mut cells: Vec<String> = Vec::new();
+            while i < lines.len() {
+                let l = lines[i];
+                let lt = l.trim();
+                if lt.is_empty() {
+                    i += 1;
+                    continue;
+                }
+                if pipes.contains_key(&i)
+                    || MD_HEADING.is_match(l)
+                    || l.contains('\t')
+                    || is_caption(lt)
+                    || note_marker(lt) == Some(true)
+                    || header_run(lines, i).is_some()
+                {
+                    break;
+                }
+                // one cell: this line and its indented continuation lines
+                let mut cell = lt.to_string();
+                i += 1;
+                while i < lines.len()
+                    && !lines[i].trim().is_empty()
+                    && lines[i].starts_with(char::is_whitespace)
+                    && !lines[i].contains('\t')
+                {
+                    cell.push(' ');
+                    cell.push_str(lines[i].trim());
+                    i += 1;
+                }
+                cells.push(clean_inline(&cell));
+            }
+            b.table(
+                header,
+                TableBody::Stream { cells, continuation: true },
+                skip + st + 1,
+            );
+            continue;
+        }
+        // blockquote (markdown notes: "> [!NOTE]")
+        if t.starts_with('>') {
+            let mut parts = Vec::new();
+            while i < lines.len() && lines[i].trim().starts_with('>') {
+                parts.push(lines[i].trim().trim_start_matches('>').trim().to_string());
+                i += 1;
+            }
+            let text = clean_inline(&parts.join(" "));
+            let is_note = text.starts_with("[!");
+            let text = if is_note {
+                text.split_once(']').map(|x| x.1.trim().to_string()).unwrap_or(text)
+            } else {
+                text
+            };
+            b.blocks.push(if is_note {
+                Block::Note { text, page: None }
+            } else {
+                Block::Paragraph { text, page: None }
+            });
+            continue;
+        }
+        // a paragraph: this line and its wrapped continuation lines
+        let mut para = t.to_string();
+        i += 1;
+        while i < lines.len()
+            && !lines[i].trim().is_empty()
+            && !pipes.contains_key(&i)
+            && !lines[i].contains('\t')
+            && (lines[i].starts_with(char::is_whitespace)
+                || lines[i].trim_start().starts_with(|c: char| c.is_lowercase()))
+        {
+            para.push(' ');
+            para.push_str(lines[i].trim());
+            i += 1;
+        }
+        let text = clean_inline(&para);
+        if text.is_empty() {
+            continue;
+        }
+        if note_marker(&text).is_some() || FOOTNOTE_DEF.is_match(&para) {
+            b.blocks.push(Block::Note { text, page: None });
+        } else if !md_headings && is_heading_like(&text) {
+            b.blocks.push(Block::Heading { text: text.clone(), page: None });
+            b.heading = Some(text);
+            b.caption = None;
+        } else {
+            b.blocks.push(Block::Paragraph { text, page: None });
+        }
+    }
+    Document {
+        meta,
+        blocks: b.blocks,
+        warnings: Vec::new(),
+    }
+}
+
+/// If three or more consecutive paragraphs from `i` are header cells (one a port column), returns
+/// them and the line after the run.
+fn header_run(lines: &[&str], i: usize) -> Option<(Vec<String>, usize)> {
+    let mut j = i;
+    let mut cells = Vec::new();
+    let mut roles = Vec::new();
+    while j < lines.len() {
+        let t = lines[j].trim();
+        if t.is_empty() {
+            j += 1;
+            continue;
+        }
+        match header_cell_role(t) {
+            Some(r) => {
+                cells.push(clean_inline(t));
+                roles.push(r);
+                j += 1;
+            }
+            None => break,
+        }
+    }
+    let ports = roles.iter().filter(|r| r.is_port()).count();
+    if cells.len() >= 3 && ports >= 1 && ports < cells.len() {
+        Some((cells, j))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_markup() {
+        assert_eq!(clean_inline("**ポート**"), "ポート");
+        assert_eq!(clean_inline("HTTPS <br/> TCP"), "HTTPS TCP");
+        assert_eq!(clean_inline("see [Name resolution](#name-resolution) now"), "see Name resolution now");
+        assert_eq!(clean_inline("UDP &amp; TCP"), "UDP & TCP");
+        assert_eq!(clean_inline("\"Client Frontend _\\<Server name\\>_\""), "\"Client Frontend _<Server name>_\"");
+    }
+
+    #[test]
+    fn pipe_separator() {
+        assert_eq!(separator_width("|---|---|---|"), Some(3));
+        assert_eq!(separator_width("---|---|---|---|---|"), Some(5));
+        assert_eq!(separator_width("|:-----|:-----|"), Some(2));
+        assert_eq!(separator_width("|:--- |:--- |"), Some(2));
+        assert_eq!(separator_width("a | b"), None);
+    }
+
+    #[test]
+    fn space_rows() {
+        assert_eq!(
+            split_space_row("2010 HTTP Open on server and firewall"),
+            vec!["2010", "HTTP", "Open on server and firewall"]
+        );
+        assert_eq!(split_space_row("943"), vec!["943"]);
+        assert_eq!(split_space_row("Silverlight cross-domain policy listener").len(), 1);
+    }
+}

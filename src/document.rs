@@ -1,0 +1,114 @@
+//! The document model every decoder returns. Decoders know their format and nothing after it;
+//! everything that understands ports reads only this.
+
+use serde::Serialize;
+
+/// The input formats portolan reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Pdf,
+    Html,
+    Markdown,
+    Text,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Html => "html",
+            Format::Markdown => "markdown",
+            Format::Text => "text",
+        }
+    }
+}
+
+/// What the document (or a sidecar, or its path) says about itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    pub vendor: String,
+    pub product: String,
+    pub release: String,
+    /// BCP 47 language tag when metadata states it.
+    pub language: Option<String>,
+    pub title: String,
+}
+
+/// How a table's body was laid out in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableBody {
+    /// A rectangular grid: one entry per row, one cell per column (spans already resolved).
+    Grid(Vec<Vec<String>>),
+    /// A flat run of cells whose row breaks were lost (one cell per line, empty cells dropped,
+    /// or a pipe table broken over lines). Rows are rebuilt from the header and cell shapes.
+    Stream { cells: Vec<String>, continuation: bool },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// The caption or title the source gives the table ("Table 1: Cisco Finesse Server").
+    pub caption: Option<String>,
+    /// The nearest heading above the table.
+    pub heading: Option<String>,
+    pub header: Vec<String>,
+    pub body: TableBody,
+    pub page: Option<u32>,
+    /// True when the header line was repeated from an earlier fragment (page break).
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Heading { text: String, page: Option<u32> },
+    Caption { text: String, page: Option<u32> },
+    Paragraph { text: String, page: Option<u32> },
+    Note { text: String, page: Option<u32> },
+    Table(Table),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub meta: Meta,
+    pub blocks: Vec<Block>,
+    /// Problems the decoder met but could work around.
+    pub warnings: Vec<String>,
+}
+
+impl Document {
+    /// All running text (headings, paragraphs, notes, table cells) for language detection.
+    pub fn text_sample(&self, limit: usize) -> String {
+        let mut out = String::new();
+        for b in &self.blocks {
+            if out.len() >= limit {
+                break;
+            }
+            match b {
+                Block::Heading { text, .. }
+                | Block::Caption { text, .. }
+                | Block::Paragraph { text, .. }
+                | Block::Note { text, .. } => {
+                    out.push_str(text);
+                    out.push('\n');
+                }
+                Block::Table(t) => {
+                    out.push_str(&t.header.join(" "));
+                    out.push('\n');
+                    match &t.body {
+                        TableBody::Grid(rows) => {
+                            for r in rows {
+                                out.push_str(&r.join(" "));
+                                out.push('\n');
+                            }
+                        }
+                        TableBody::Stream { cells, .. } => {
+                            out.push_str(&cells.join(" "));
+                            out.push('\n');
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,35 @@
+//! Typed errors of the library. The binary turns them into messages and exit codes.
+
+use thiserror::Error;
+
+/// Why one document could not be processed. The run goes on without it.
+#[derive(Debug, Error)]
+pub enum DocError {
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the document is empty")]
+    Empty,
+    #[error("the file is binary, not a text document")]
+    Binary,
+    #[error("unknown text encoding: {0}")]
+    Encoding(String),
+    #[error("the file is too large ({0} bytes; the limit is 64 MiB)")]
+    TooLarge(usize),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("internal error while reading the document: {0}")]
+    Panic(String),
+}
+
+/// Errors of a whole run (outputs that cannot be written, no inputs).
+#[derive(Debug, Error)]
+pub enum RunError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Output(String),
+}

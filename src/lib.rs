@@ -1,0 +1,159 @@
+//! portolan: vendor port-utilization chapters in, one canonical port dataset out.
+//!
+//! The pipeline is a chain of plain stages: [`discover`] inputs -> [`decode`] each format into a
+//! [`document::Document`] -> [`understand`] tables and prose -> [`record::PortRecord`]s ->
+//! [`emit`] CSV, JSON and the run report. Documents are processed in parallel (rayon); the
+//! output is sorted canonically, so it does not depend on thread count or input order.
+
+pub mod decode;
+pub mod diff;
+pub mod discover;
+pub mod document;
+pub mod emit;
+pub mod error;
+pub mod lang;
+pub mod normalize;
+pub mod record;
+pub mod understand;
+pub mod vocab;
+
+use crate::discover::Input;
+use crate::document::Format;
+use crate::error::DocError;
+use crate::record::{sort_records, PortRecord};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// What happened to one document, for the run report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DocReport {
+    pub document: String,
+    pub path: String,
+    pub format: String,
+    pub language: String,
+    pub tables: usize,
+    pub port_tables: usize,
+    pub records: usize,
+    pub warnings: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// Records and per-document reports of a run, both in canonical order.
+#[derive(Debug, Default)]
+pub struct Extraction {
+    pub records: Vec<PortRecord>,
+    pub reports: Vec<DocReport>,
+}
+
+impl Extraction {
+    pub fn failed(&self) -> usize {
+        self.reports.iter().filter(|r| r.error.is_some()).count()
+    }
+}
+
+/// Reads, decodes and understands one document. Never panics: a panic inside a parser becomes
+/// this document's error.
+pub fn process(input: &Input) -> (Vec<PortRecord>, DocReport) {
+    let mut report = DocReport {
+        document: input.document.clone(),
+        path: input.path.to_string_lossy().replace('\\', "/"),
+        format: String::new(),
+        language: String::new(),
+        tables: 0,
+        port_tables: 0,
+        records: 0,
+        warnings: Vec::new(),
+        error: None,
+    };
+    let result = catch_unwind(AssertUnwindSafe(|| process_inner(input, &mut report)));
+    let records = match result {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
+            report.error = Some(e.to_string());
+            Vec::new()
+        }
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            report.error = Some(DocError::Panic(msg).to_string());
+            Vec::new()
+        }
+    };
+    report.records = records.len();
+    (records, report)
+}
+
+fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord>, DocError> {
+    let format = discover::format_of(&input.path).unwrap_or(Format::Text);
+    report.format = format.as_str().to_string();
+    let bytes = std::fs::read(&input.path)?;
+    let format = discover::sniff_text(format, &bytes[..bytes.len().min(64 * 1024)]);
+    report.format = format.as_str().to_string();
+    let mut doc = decode::decode(&bytes, format)?;
+    drop(bytes);
+    if let Some(side) = discover::sidecar(&input.path).map_err(DocError::Unsupported)? {
+        let m = &mut doc.meta;
+        for (dst, src) in [
+            (&mut m.vendor, side.vendor),
+            (&mut m.product, side.product),
+            (&mut m.release, side.release),
+        ] {
+            if !src.is_empty() {
+                *dst = src;
+            }
+        }
+        if side.language.is_some() {
+            m.language = side.language;
+        }
+    }
+    let language = doc
+        .meta
+        .language
+        .as_deref()
+        .map(lang::primary_tag)
+        .or_else(|| lang::from_path(&input.document))
+        .unwrap_or_else(|| lang::detect(&doc.text_sample(20_000)));
+    report.language = language.clone();
+    let u = understand::understand(&doc);
+    report.tables = u.tables;
+    report.port_tables = u.port_tables;
+    report.warnings = doc.warnings.clone();
+    report.warnings.extend(u.warnings);
+    let mut records = u.records;
+    for r in &mut records {
+        r.vendor = doc.meta.vendor.clone();
+        r.product = doc.meta.product.clone();
+        r.release = doc.meta.release.clone();
+        r.language = language.clone();
+        r.document = input.document.clone();
+        r.format = format.as_str().to_string();
+        r.confidence = (r.confidence * 100.0).round() / 100.0;
+        r.compute_id();
+    }
+    Ok(records)
+}
+
+/// Processes documents in parallel and returns everything in canonical order. `tick` is called
+/// once per finished document (for a progress bar).
+pub fn extract(inputs: &[Input], tick: &(dyn Fn() + Sync)) -> Extraction {
+    let mut results: Vec<(Vec<PortRecord>, DocReport)> = inputs
+        .par_iter()
+        .map(|i| {
+            let r = process(i);
+            tick();
+            r
+        })
+        .collect();
+    results.sort_by(|a, b| (&a.1.document, &a.1.path).cmp(&(&b.1.document, &b.1.path)));
+    let mut out = Extraction::default();
+    for (recs, rep) in results {
+        out.records.extend(recs);
+        out.reports.push(rep);
+    }
+    sort_records(&mut out.records);
+    out
+}

@@ -1,0 +1,198 @@
+//! Unicode and punctuation folding for matching, which keeps footnote marks apart from numbers.
+//!
+//! Plain NFKC turns `TCP 1433¹` into `TCP 14331`, a wrong port. So footnote marks are taken off
+//! *before* NFKC runs, and handed back to the caller as marks.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A footnote mark found in a cell: `¹`, `*`, `†`, or a lone digit after a port in a PDF dump.
+pub type Mark = String;
+
+fn superscript_digit(c: char) -> Option<char> {
+    Some(match c {
+        '¹' => '1',
+        '²' => '2',
+        '³' => '3',
+        '⁴' => '4',
+        '⁵' => '5',
+        '⁶' => '6',
+        '⁷' => '7',
+        '⁸' => '8',
+        '⁹' => '9',
+        '⁰' => '0',
+        _ => return None,
+    })
+}
+
+fn is_mark_symbol(c: char) -> bool {
+    matches!(c, '*' | '†' | '‡' | '§' | '¶' | '＊')
+}
+
+/// Removes footnote marks (superscript digits, `*`, `†`, `‡`, `§`, markdown `\*`) and returns the
+/// text without them plus the marks in order. Superscript digits become their plain digit
+/// (`¹` -> `1`), symbols stay as they are (`＊` -> `*`).
+pub fn take_marks(s: &str) -> (String, Vec<Mark>) {
+    let mut out = String::with_capacity(s.len());
+    let mut marks: Vec<Mark> = Vec::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|n| is_mark_symbol(*n)) {
+            continue; // markdown escape of a mark: the mark itself follows
+        }
+        if let Some(d) = superscript_digit(c) {
+            let mut m = d.to_string();
+            while let Some(d2) = chars.peek().and_then(|n| superscript_digit(*n)) {
+                m.push(d2);
+                chars.next();
+            }
+            marks.push(m);
+            out.push(' ');
+        } else if is_mark_symbol(c) {
+            // `*.log` is a file pattern, not a mark; a mark never starts a word.
+            if chars.peek().is_some_and(|n| n.is_alphanumeric() || *n == '.') {
+                out.push(c);
+                continue;
+            }
+            let m = if c == '＊' { "*".to_string() } else { c.to_string() };
+            marks.push(m);
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    (out, marks)
+}
+
+/// NFKC plus the folds portolan matches on: every dash to `-`, wave dashes to `~`, CJK list
+/// punctuation to `,`, non-breaking and ideographic spaces to a space, whitespace collapsed.
+/// Case is kept (the original words survive for qualifiers).
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = true;
+    for c in s.nfkc() {
+        let c = match c {
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+            | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+            '\u{301C}' | '\u{FF5E}' | '\u{223C}' => '~',
+            '、' | '，' | '､' => ',',
+            '；' => ';',
+            '：' => ':',
+            '\u{00A0}' | '\u{3000}' | '\u{2002}'..='\u{200B}' | '\t' | '\n' | '\r' => ' ',
+            c => c,
+        };
+        if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// The matching key: `fold` then lower case.
+pub fn key(s: &str) -> String {
+    fold(s).to_lowercase()
+}
+
+/// Whitespace-normalized original text (for the text columns of a record).
+pub fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True when `phrase` (already a key) occurs in `hay` (a key): ASCII phrases as whole words,
+/// other phrases (CJK) as a substring with spaces ignored.
+pub fn has_phrase(hay: &str, phrase: &str) -> bool {
+    if phrase.is_empty() {
+        return false;
+    }
+    if phrase.is_ascii() {
+        let bytes = hay.as_bytes();
+        let mut from = 0;
+        while let Some(pos) = hay[from..].find(phrase) {
+            let start = from + pos;
+            let end = start + phrase.len();
+            let before_ok = start == 0 || !is_word_byte(bytes[start - 1]);
+            let after_ok = end >= bytes.len() || !is_word_byte(bytes[end]);
+            // A word boundary is only needed on the sides where the phrase itself is a word char.
+            let p = phrase.as_bytes();
+            let before_ok = before_ok || !is_word_byte(p[0]);
+            let after_ok = after_ok || !is_word_byte(p[p.len() - 1]);
+            if before_ok && after_ok {
+                return true;
+            }
+            from = start + 1;
+            while !hay.is_char_boundary(from) {
+                from += 1;
+            }
+        }
+        false
+    } else {
+        let compact_hay: String = hay.chars().filter(|c| !c.is_whitespace()).collect();
+        let compact_phrase: String = phrase.chars().filter(|c| !c.is_whitespace()).collect();
+        compact_hay.contains(&compact_phrase)
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+/// True when `s` contains kana (hiragana or katakana).
+pub fn has_kana(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn superscript_mark_does_not_glue_onto_port() {
+        let (t, m) = take_marks("TCP 1433¹");
+        assert_eq!(fold(&t), "TCP 1433");
+        assert_eq!(m, vec!["1"]);
+        // what plain NFKC would have done
+        assert_eq!("TCP 1433¹".nfkc().collect::<String>(), "TCP 14331");
+    }
+
+    #[test]
+    fn star_and_dagger_marks() {
+        let (t, m) = take_marks("1024-65535 \\*");
+        assert_eq!(fold(&t), "1024-65535");
+        assert_eq!(m, vec!["*"]);
+        let (t, m) = take_marks("NodePort Services†");
+        assert_eq!(fold(&t), "NodePort Services");
+        assert_eq!(m, vec!["†"]);
+        let (t, m) = take_marks("*.log");
+        assert_eq!(t, "*.log");
+        assert!(m.is_empty());
+    }
+
+    #[test]
+    fn folds_punctuation_and_width() {
+        assert_eq!(fold("TCP 80、8082"), "TCP 80,8082");
+        assert_eq!(fold("ＴＣＰ　４４３"), "TCP 443");
+        assert_eq!(fold("A 側 ： TCP 42027"), "A 側 : TCP 42027");
+        assert_eq!(fold("23000 – 28000"), "23000 - 28000");
+        assert_eq!(fold("5000〜5010"), "5000~5010");
+        assert_eq!(fold("\u{2F00}"), "一"); // Kangxi radical folds to the kanji
+        assert_eq!(fold("ﬁle"), "file");
+    }
+
+    #[test]
+    fn phrases_match_whole_words() {
+        assert!(has_phrase("listener port", "port"));
+        assert!(!has_phrase("transport", "port"));
+        assert!(!has_phrase("application protocol", "port"));
+        assert!(has_phrase("リスナー プロトコルおよびポート", "リスナープロトコルおよびポート"));
+        assert!(has_phrase("inbound & outbound", "inbound & outbound"));
+    }
+}

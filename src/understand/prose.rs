@@ -1,0 +1,207 @@
+//! Port mentions in running prose ("redirected to the secured port 8445", "XMPP—5222"), with low
+//! confidence. Not ports: status codes, versions, placeholders such as `<port>`, page numbers,
+//! and the boilerplate about ephemeral source ports. A mention of a port that a table of the same
+//! document already lists adds nothing and is left out.
+
+use crate::document::{Block, Document};
+use crate::normalize::{fold, key, squash};
+use crate::record::PortRecord;
+use crate::vocab::vocab;
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+pub const PROSE_CONFIDENCE: f64 = 0.5;
+
+static AFTER_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:(tcp|udp|sctp)(?:/(?:tcp|udp))?\s+)?ports?\s+(?:number\s+)?(\d{1,5})\b((?:\s*(?:,|and|or)\s*\d{1,5}\b)*)(?:\s*(?:-|to|through)\s*(\d{1,5})\b)?").unwrap()
+});
+static BEFORE_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(\d{1,5})\s+port\b").unwrap());
+static SLASH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(\d{1,5})/(tcp|udp|sctp)\b").unwrap());
+static DASH_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([A-Za-z][A-Za-z0-9/ ()._+-]{0,40}?)\s*[—–]\s*(\d{2,5})\b").unwrap()
+});
+static JA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:(tcp|udp)\s*)?ポート\s*(?:番号\s*)?(\d{1,5})\b").unwrap()
+});
+
+fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        cur.push(c);
+        let end = matches!(c, '。' | '!' | '?')
+            || (c == '.' && chars.get(i + 1).is_none_or(|n| n.is_whitespace()));
+        if end {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+struct Mention {
+    start: u16,
+    end: u16,
+    transport: String,
+    listener: String,
+}
+
+fn num(s: &str) -> Option<u16> {
+    s.parse::<u32>()
+        .ok()
+        .filter(|n| (1..=65535).contains(n))
+        .map(|n| n as u16)
+}
+
+fn followed_by_version(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    rest.starts_with('.') && rest[1..].starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn mentions(sentence: &str) -> Vec<Mention> {
+    let mut out = Vec::new();
+    for c in DASH_NAME.captures_iter(sentence) {
+        if let Some(p) = num(&c[2]) {
+            let name = squash(c[1].trim_start_matches(['•', '-', ' ']));
+            out.push(Mention { start: p, end: p, transport: String::new(), listener: name });
+        }
+    }
+    let f = fold(sentence);
+    for c in AFTER_WORD.captures_iter(&f) {
+        let whole = c.get(0).unwrap();
+        if followed_by_version(&f, whole.end()) {
+            continue;
+        }
+        let tr = c.get(1).map(|m| m.as_str().to_lowercase()).unwrap_or_default();
+        let Some(first) = num(&c[2]) else { continue };
+        if let Some(e) = c.get(4).and_then(|m| num(m.as_str())) {
+            if e >= first && c.get(3).is_none_or(|m| m.as_str().is_empty()) {
+                out.push(Mention { start: first, end: e, transport: tr, listener: String::new() });
+                continue;
+            }
+        }
+        out.push(Mention { start: first, end: first, transport: tr.clone(), listener: String::new() });
+        if let Some(more) = c.get(3) {
+            for n in more.as_str().split(|ch: char| !ch.is_ascii_digit()).filter_map(num) {
+                out.push(Mention { start: n, end: n, transport: tr.clone(), listener: String::new() });
+            }
+        }
+    }
+    for c in BEFORE_WORD.captures_iter(&f) {
+        if let Some(p) = num(&c[1]) {
+            out.push(Mention { start: p, end: p, transport: String::new(), listener: String::new() });
+        }
+    }
+    for c in SLASH.captures_iter(&f) {
+        if let Some(p) = num(&c[1]) {
+            out.push(Mention { start: p, end: p, transport: c[2].to_lowercase(), listener: String::new() });
+        }
+    }
+    for c in JA.captures_iter(&f) {
+        if let Some(p) = num(&c[2]) {
+            let tr = c.get(1).map(|m| m.as_str().to_lowercase()).unwrap_or_default();
+            out.push(Mention { start: p, end: p, transport: tr, listener: String::new() });
+        }
+    }
+    out
+}
+
+/// Records for the ports that the document's prose names and its tables do not.
+pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRecord> {
+    let v = vocab();
+    let in_tables: BTreeSet<u16> = table_records
+        .iter()
+        .flat_map(|r| [r.port_start, r.port_end])
+        .collect();
+    let mut seen: BTreeSet<(u16, u16, String)> = BTreeSet::new();
+    let mut out: Vec<PortRecord> = Vec::new();
+    for b in &doc.blocks {
+        let (Block::Paragraph { text, page } | Block::Note { text, page }) = b else {
+            continue;
+        };
+        for s in sentences(text) {
+            let k = key(&s);
+            if v.prose_boilerplate.found_in(&k) || v.prose_negation.found_in(&k) {
+                continue;
+            }
+            for m in mentions(&s) {
+                if in_tables.contains(&m.start) {
+                    continue;
+                }
+                if let Some(existing) = out.iter_mut().find(|r| {
+                    r.port_start == m.start && r.port_end == m.end && (r.transport == m.transport || m.transport.is_empty())
+                }) {
+                    if existing.listener.is_empty() && !m.listener.is_empty() {
+                        existing.listener = m.listener;
+                    }
+                    continue;
+                }
+                if !seen.insert((m.start, m.end, m.transport.clone())) {
+                    continue;
+                }
+                out.push(PortRecord {
+                    id: String::new(),
+                    vendor: String::new(),
+                    product: String::new(),
+                    release: String::new(),
+                    language: String::new(),
+                    document: String::new(),
+                    format: String::new(),
+                    page: *page,
+                    table: String::new(),
+                    section: String::new(),
+                    row: 0,
+                    listener: m.listener,
+                    transport: m.transport,
+                    port_start: m.start,
+                    port_end: m.end,
+                    port_side: String::new(),
+                    remote: String::new(),
+                    direction: String::new(),
+                    qualifier: String::new(),
+                    default_port: false,
+                    configurable: false,
+                    notes: String::new(),
+                    source: "prose".into(),
+                    confidence: PROSE_CONFIDENCE,
+                    raw: squash(&s),
+                    table_index: u32::MAX,
+                });
+            }
+        }
+    }
+    for (i, r) in out.iter_mut().enumerate() {
+        r.row = i as u32 + 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ports(s: &str) -> Vec<(u16, String)> {
+        mentions(s).into_iter().map(|m| (m.start, m.listener)).collect()
+    }
+
+    #[test]
+    fn finds_port_mentions() {
+        assert_eq!(ports("the 301 HTTP redirect is issued to the secured port 8445."), vec![(8445, String::new())]);
+        assert_eq!(
+            ports("• BOSH/WebSocket (HTTP)—7071 • XMPP—5222 Use the CLI"),
+            vec![(7071, "BOSH/WebSocket (HTTP)".to_string()), (5222, "XMPP".to_string())]
+        );
+        assert!(ports("only support TLS 1.2 by default").is_empty());
+        assert!(ports("see XEP-0124 for details").is_empty());
+        assert!(ports("https://<FQDN>:<port>/finesse/api/<object>").is_empty());
+        assert!(ports("Release 12.5(1) 8 Introduction").is_empty());
+        assert_eq!(ports("uses TCP port 1433 for SQL").len(), 1);
+        assert_eq!(ports("over 8445 port")[0].0, 8445);
+    }
+}

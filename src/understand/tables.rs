@@ -1,0 +1,378 @@
+//! Finding port tables in a document, merging fragments, giving columns their roles, and turning
+//! rows into records.
+
+use crate::document::{Block, Document, Table, TableBody};
+use crate::normalize::{key, squash, take_marks};
+use crate::record::PortRecord;
+use crate::understand::cells::{parse_port_cell, CellParse};
+use crate::understand::stream::rebuild_rows;
+use crate::understand::Footnotes;
+use crate::vocab::{vocab, Direction, Role, Transport};
+use std::collections::BTreeSet;
+
+/// A table after merging, with its title resolved.
+#[derive(Debug, Clone)]
+pub struct FoundTable {
+    pub title: String,
+    pub header: Vec<String>,
+    pub body: TableBody,
+    pub page: Option<u32>,
+}
+
+fn header_key(h: &[String]) -> Vec<String> {
+    h.iter().map(|c| key(c).replace(' ', "")).collect()
+}
+
+fn has_roles(h: &[String]) -> bool {
+    h.iter().any(|c| vocab().header_role(c).is_some())
+}
+
+/// Tables of a document in order, with page-split fragments merged (same header repeated, or a
+/// headerless continuation of the same width, with nothing but the break between them).
+pub fn collect_tables(doc: &Document) -> Vec<FoundTable> {
+    let mut out: Vec<FoundTable> = Vec::new();
+    let mut adjacent = false; // the previous block was a table
+    for b in &doc.blocks {
+        let Block::Table(t) = b else {
+            adjacent = false;
+            continue;
+        };
+        if adjacent && t.caption.is_none() {
+            if let Some(prev) = out.last_mut() {
+                if merge_into(prev, t) {
+                    continue;
+                }
+            }
+        }
+        out.push(FoundTable {
+            title: t
+                .caption
+                .clone()
+                .or_else(|| t.heading.clone())
+                .unwrap_or_default(),
+            header: t.header.clone(),
+            body: t.body.clone(),
+            page: t.page,
+        });
+        adjacent = true;
+    }
+    dedupe_flattened(out)
+}
+
+fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
+    let same_header = header_key(&prev.header) == header_key(&t.header);
+    let headerless = !has_roles(&t.header) && t.header.len() == prev.header.len();
+    match (&mut prev.body, &t.body) {
+        (TableBody::Grid(rows), TableBody::Grid(more)) if same_header => {
+            rows.extend(more.iter().cloned());
+            true
+        }
+        (TableBody::Grid(rows), TableBody::Grid(more)) if headerless => {
+            rows.push(t.header.clone());
+            rows.extend(more.iter().cloned());
+            true
+        }
+        (TableBody::Stream { cells, .. }, TableBody::Stream { cells: more, .. }) if same_header => {
+            cells.extend(more.iter().cloned());
+            true
+        }
+        _ => false,
+    }
+}
+
+fn port_numbers(t: &FoundTable) -> BTreeSet<u16> {
+    let cells: Vec<&String> = match &t.body {
+        TableBody::Grid(rows) => rows.iter().flatten().collect(),
+        TableBody::Stream { cells, .. } => cells.iter().collect(),
+    };
+    cells
+        .into_iter()
+        .flat_map(|c| match parse_port_cell(c) {
+            CellParse::Ports(p) => p.into_iter().map(|s| s.start).collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// Scraped pages often carry each table twice: flattened one cell per line, then as a pipe table.
+/// A flattened table whose header and ports all appear in a grid table of the same document is
+/// that grid's copy: the grid (which keeps row structure) stays and takes the flattened table's
+/// title, which sits where the table really is in the page.
+fn dedupe_flattened(tables: Vec<FoundTable>) -> Vec<FoundTable> {
+    let is_stream = |t: &FoundTable| matches!(t.body, TableBody::Stream { continuation: true, .. });
+    if !tables.iter().any(is_stream) || !tables.iter().any(|t| !is_stream(t)) {
+        return tables;
+    }
+    let ports: Vec<BTreeSet<u16>> = tables.iter().map(port_numbers).collect();
+    let mut drop = vec![false; tables.len()];
+    let mut new_title: Vec<Option<String>> = vec![None; tables.len()];
+    let mut claimed = vec![false; tables.len()];
+    for (s, st) in tables.iter().enumerate() {
+        if !is_stream(st) || ports[s].is_empty() {
+            continue;
+        }
+        let hk = header_key(&st.header);
+        let twin = (0..tables.len()).find(|&g| {
+            !is_stream(&tables[g])
+                && !claimed[g]
+                && header_key(&tables[g].header) == hk
+                && !ports[g].is_empty()
+                && ports[s].is_subset(&ports[g])
+        });
+        if let Some(g) = twin {
+            drop[s] = true;
+            claimed[g] = true;
+            new_title[g] = Some(st.title.clone());
+        }
+    }
+    tables
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !drop[*i])
+        .map(|(i, mut t)| {
+            if let Some(title) = new_title[i].take() {
+                t.title = title;
+            }
+            t
+        })
+        .collect()
+}
+
+/// Which column does what, found from the header text.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    pub roles: Vec<Option<Role>>,
+    pub listener: Option<usize>,
+    pub listener_guessed: bool,
+    pub remote: Option<usize>,
+    pub transport: Option<usize>,
+    pub direction: Option<usize>,
+    pub notes: Vec<usize>,
+    pub ports: Vec<(usize, Role)>,
+}
+
+impl Columns {
+    pub fn from_header(header: &[String]) -> Columns {
+        let v = vocab();
+        let roles: Vec<Option<Role>> = header
+            .iter()
+            .map(|h| {
+                if h.chars().count() > 60 {
+                    None
+                } else {
+                    v.header_role(h)
+                }
+            })
+            .collect();
+        let first = |r: Role| roles.iter().position(|x| *x == Some(r));
+        let (listener, listener_guessed) = match first(Role::Listener) {
+            Some(c) => (Some(c), false),
+            None => (first(Role::Purpose).or(first(Role::Host)), true),
+        };
+        let notes = roles
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| {
+                matches!(r, Some(Role::Notes)) || (matches!(r, Some(Role::Purpose)) && Some(*i) != listener)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let ports = roles
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.filter(|r| r.is_port()).map(|r| (i, r)))
+            .collect();
+        Columns {
+            listener,
+            listener_guessed,
+            remote: first(Role::Remote),
+            transport: first(Role::Transport),
+            direction: first(Role::Direction),
+            notes,
+            ports,
+            roles,
+        }
+    }
+}
+
+/// What the understanding of one table produced.
+pub struct TableResult {
+    pub records: Vec<PortRecord>,
+    pub warnings: Vec<String>,
+    pub is_port_table: bool,
+}
+
+fn side_for(role: Role, dir: Option<Direction>) -> &'static str {
+    match (role, dir) {
+        (Role::RemotePort, _) => "remote",
+        (_, Some(Direction::Outbound)) => "remote",
+        (Role::LocalPort, _) => "local",
+        (_, Some(Direction::Inbound | Direction::Bidirectional)) => "local",
+        _ => "",
+    }
+}
+
+/// Turns one table into records (without document-level fields, which the caller fills).
+pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) -> TableResult {
+    let v = vocab();
+    let cols = Columns::from_header(&t.header);
+    let mut res = TableResult {
+        records: Vec::new(),
+        warnings: Vec::new(),
+        is_port_table: !cols.ports.is_empty(),
+    };
+    if cols.ports.is_empty() {
+        return res;
+    }
+    let width = t.header.len();
+    let (rows, confidence) = match &t.body {
+        TableBody::Grid(rows) => (rows.clone(), 0.95),
+        TableBody::Stream { cells, continuation } => {
+            (rebuild_rows(&cols.roles, cells, *continuation), 0.85)
+        }
+    };
+    let confidence = if cols.listener_guessed { confidence - 0.05 } else { confidence };
+    let mut section = String::new();
+    let mut last_listener = String::new();
+    let mut placeholder_warnings = Vec::new();
+    for (ri, row) in rows.iter().enumerate() {
+        let rownum = ri as u32 + 1;
+        let mut row: Vec<String> = row.clone();
+        if row.len() > width {
+            // cells spliced in past the last column belong to the last column
+            let extra: Vec<String> = row.drain(width..).filter(|c| !c.is_empty()).collect();
+            if !extra.is_empty() {
+                let last = &mut row[width - 1];
+                for e in extra {
+                    if !last.is_empty() {
+                        last.push(' ');
+                    }
+                    last.push_str(&e);
+                }
+            }
+        }
+        row.resize(width, String::new());
+        let filled: Vec<usize> = (0..width).filter(|&c| !row[c].trim().is_empty()).collect();
+        if filled.is_empty() {
+            continue;
+        }
+        let first_key = key(&row[filled[0]]);
+        if filled[0] == 0 && v.note_markers.is(&first_key) {
+            continue; // a note spliced into the table
+        }
+        if filled.len() == 1 && width >= 3 && !matches!(parse_port_cell(&row[filled[0]]), CellParse::Ports(_)) {
+            section = squash(&row[filled[0]]);
+            last_listener.clear();
+            continue;
+        }
+        // the listener, inherited by continuation rows whose first cell is empty
+        let mut listener = cols
+            .listener
+            .map(|c| squash(&take_marks(&row[c]).0))
+            .unwrap_or_default();
+        if listener.is_empty() && cols.listener == Some(0) {
+            listener = last_listener.clone();
+        } else {
+            last_listener = listener.clone();
+        }
+        let direction = cols.direction.and_then(|c| v.direction(&row[c]));
+        let col_transports: Vec<Transport> = cols
+            .transport
+            .map(|c| v.transports_in(&row[c]))
+            .unwrap_or_default();
+        let remote = cols
+            .remote
+            .map(|c| squash(&take_marks(&row[c]).0))
+            .unwrap_or_default();
+        let notes = squash(
+            &cols
+                .notes
+                .iter()
+                .map(|&c| row[c].as_str())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        // footnote marks outside the port cells apply to every port of the row
+        let port_cols: Vec<usize> = cols.ports.iter().map(|p| p.0).collect();
+        let row_marks: Vec<String> = (0..width)
+            .filter(|c| !port_cols.contains(c) && !cols.notes.contains(c))
+            .flat_map(|c| take_marks(&row[c]).1)
+            .collect();
+        for &(pc, role) in &cols.ports {
+            let cell = row[pc].trim();
+            let specs = match parse_port_cell(cell) {
+                CellParse::Ports(s) => s,
+                CellParse::Placeholder => {
+                    placeholder_warnings.push(format!(
+                        "table \"{}\" row {rownum}: placeholder port cell \"{}\" gives no record",
+                        t.title,
+                        squash(cell)
+                    ));
+                    continue;
+                }
+                CellParse::Invalid(why) => {
+                    placeholder_warnings.push(format!(
+                        "table \"{}\" row {rownum}: {why} in \"{}\"",
+                        t.title,
+                        squash(cell)
+                    ));
+                    continue;
+                }
+                CellParse::NoPort | CellParse::NotPort => continue,
+            };
+            for spec in specs {
+                let transports: Vec<Option<Transport>> = if !spec.transports.is_empty() {
+                    spec.transports.iter().copied().map(Some).collect()
+                } else if !col_transports.is_empty() {
+                    col_transports.iter().copied().map(Some).collect()
+                } else {
+                    vec![None]
+                };
+                let (mut default_port, mut configurable) = (spec.default_port, spec.configurable);
+                for m in spec.marks.iter().chain(row_marks.iter()) {
+                    let (d, c) = footnotes.flags(m);
+                    default_port |= d;
+                    configurable |= c;
+                }
+                for tr in transports {
+                    res.records.push(PortRecord {
+                        id: String::new(),
+                        vendor: String::new(),
+                        product: String::new(),
+                        release: String::new(),
+                        language: String::new(),
+                        document: String::new(),
+                        format: String::new(),
+                        page: t.page,
+                        table: t.title.clone(),
+                        section: section.clone(),
+                        row: rownum,
+                        listener: listener.clone(),
+                        transport: tr.map(|t| t.as_str().to_string()).unwrap_or_default(),
+                        port_start: spec.start,
+                        port_end: spec.end,
+                        port_side: side_for(role, direction).to_string(),
+                        remote: remote.clone(),
+                        direction: direction.map(|d| d.as_str().to_string()).unwrap_or_default(),
+                        qualifier: spec.qualifier.clone(),
+                        default_port,
+                        configurable,
+                        notes: notes.clone(),
+                        source: "table".into(),
+                        confidence,
+                        raw: cell.to_string(),
+                        table_index,
+                    });
+                }
+            }
+        }
+    }
+    if res.records.is_empty() {
+        // a table with a port-ish column but no port in it (file patterns, "any") is not a port table
+        res.is_port_table = false;
+    } else {
+        res.warnings.extend(placeholder_warnings);
+    }
+    res
+}

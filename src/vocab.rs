@@ -1,0 +1,387 @@
+//! Language words as data: `vocab/vocab.toml` is compiled into the binary and parsed once.
+//! Nothing else in portolan spells a header, direction, transport or footnote word.
+
+use crate::normalize::{has_phrase, key};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+const VOCAB_TOML: &str = include_str!("vocab/vocab.toml");
+
+/// Per-language phrase lists, e.g. `{ en = [...], ja = [...] }`.
+type PerLang = BTreeMap<String, Vec<String>>;
+
+#[derive(Debug, Deserialize)]
+struct RawHeaderRule {
+    role: String,
+    #[serde(flatten)]
+    words: PerLang,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawVocab {
+    header_rules: Vec<RawHeaderRule>,
+    direction: BTreeMap<String, PerLang>,
+    transport: BTreeMap<String, Vec<String>>,
+    side_labels: PerLang,
+    footnotes: BTreeMap<String, PerLang>,
+    port_cell: BTreeMap<String, PerLang>,
+    blocks: BTreeMap<String, PerLang>,
+    prose: BTreeMap<String, PerLang>,
+}
+
+/// A list of phrases (already matching keys) from every language.
+#[derive(Debug, Clone, Default)]
+pub struct Phrases(Vec<String>);
+
+impl Phrases {
+    fn from_lang(p: &PerLang) -> Self {
+        let mut v: Vec<String> = p.values().flatten().map(|s| key(s)).collect();
+        // longest first so that callers that strip a phrase strip the longest one
+        v.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        v.dedup();
+        Phrases(v)
+    }
+    /// True when the key `k` contains one of the phrases.
+    pub fn found_in(&self, k: &str) -> bool {
+        self.0.iter().any(|p| has_phrase(k, p))
+    }
+    /// True when the key `k` is exactly one of the phrases (spaces ignored).
+    pub fn is(&self, k: &str) -> bool {
+        let c: String = k.chars().filter(|c| !c.is_whitespace()).collect();
+        self.0
+            .iter()
+            .any(|p| p.chars().filter(|c| !c.is_whitespace()).collect::<String>() == c)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &String> {
+        self.0.iter()
+    }
+}
+
+/// The role a table column plays, found from its header text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Listener,
+    /// A port the documented component listens on ("Listener Protocol and Port").
+    LocalPort,
+    /// A port on the remote device ("Remote Port").
+    RemotePort,
+    /// A port whose side follows from the direction ("Port", "Destination Port").
+    Port,
+    Remote,
+    Transport,
+    Direction,
+    Notes,
+    /// "Purpose": the listener when the table has no listener column, else notes.
+    Purpose,
+    /// The host/server role: the listener when nothing better names it.
+    Host,
+    /// A column known to be about something else (source ports, IP addresses, file patterns).
+    Ignore,
+}
+
+impl Role {
+    fn parse(s: &str) -> Role {
+        match s {
+            "listener" => Role::Listener,
+            "local_port" => Role::LocalPort,
+            "remote_port" => Role::RemotePort,
+            "port" => Role::Port,
+            "remote" => Role::Remote,
+            "transport" => Role::Transport,
+            "direction" => Role::Direction,
+            "notes" => Role::Notes,
+            "purpose" => Role::Purpose,
+            "host" => Role::Host,
+            "ignore" => Role::Ignore,
+            other => panic!("vocab.toml: unknown header role {other}"),
+        }
+    }
+    pub fn is_port(self) -> bool {
+        matches!(self, Role::LocalPort | Role::RemotePort | Role::Port)
+    }
+}
+
+/// Canonical traffic direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    Inbound,
+    Outbound,
+    Bidirectional,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+            Direction::Bidirectional => "bidirectional",
+        }
+    }
+}
+
+/// Canonical transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Transport {
+    Tcp,
+    Udp,
+    Sctp,
+}
+
+impl Transport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Tcp => "tcp",
+            Transport::Udp => "udp",
+            Transport::Sctp => "sctp",
+        }
+    }
+}
+
+pub struct Vocab {
+    header_rules: Vec<(Role, Phrases)>,
+    bidirectional: Phrases,
+    inbound: Phrases,
+    outbound: Phrases,
+    transport_words: BTreeMap<String, Transport>,
+    explicit_transports: Vec<String>,
+    pub side_labels: Phrases,
+    pub footnote_default: Phrases,
+    pub footnote_configurable: Phrases,
+    pub port_words: Phrases,
+    pub flag_configurable: Phrases,
+    pub flag_default: Phrases,
+    pub no_port: Phrases,
+    pub placeholder: Phrases,
+    pub range_words: Phrases,
+    pub list_words: Phrases,
+    pub note_markers: Phrases,
+    pub caption_prefixes: Phrases,
+    pub prose_port_words: Phrases,
+    pub prose_boilerplate: Phrases,
+    pub prose_negation: Phrases,
+}
+
+fn section<'a>(m: &'a BTreeMap<String, PerLang>, name: &str) -> &'a PerLang {
+    m.get(name)
+        .unwrap_or_else(|| panic!("vocab.toml: missing entry {name}"))
+}
+
+impl Vocab {
+    fn load() -> Vocab {
+        let raw: RawVocab = toml::from_str(VOCAB_TOML).expect("vocab.toml is valid");
+        let header_rules = raw
+            .header_rules
+            .iter()
+            .map(|r| (Role::parse(&r.role), Phrases::from_lang(&r.words)))
+            .collect();
+        let mut transport_words = BTreeMap::new();
+        for (name, t) in [
+            ("tcp", Transport::Tcp),
+            ("udp", Transport::Udp),
+            ("sctp", Transport::Sctp),
+        ] {
+            for w in raw.transport.get(name).into_iter().flatten() {
+                transport_words.insert(key(w), t);
+            }
+        }
+        let explicit_transports = raw
+            .transport
+            .get("explicit")
+            .cloned()
+            .unwrap_or_default();
+        let d = &raw.direction;
+        Vocab {
+            header_rules,
+            bidirectional: Phrases::from_lang(section(d, "bidirectional")),
+            inbound: Phrases::from_lang(section(d, "inbound")),
+            outbound: Phrases::from_lang(section(d, "outbound")),
+            transport_words,
+            explicit_transports,
+            side_labels: Phrases::from_lang(&raw.side_labels),
+            footnote_default: Phrases::from_lang(section(&raw.footnotes, "default_port")),
+            footnote_configurable: Phrases::from_lang(section(&raw.footnotes, "configurable")),
+            port_words: Phrases::from_lang(section(&raw.port_cell, "port_words")),
+            flag_configurable: Phrases::from_lang(section(&raw.port_cell, "flag_configurable")),
+            flag_default: Phrases::from_lang(section(&raw.port_cell, "flag_default")),
+            no_port: Phrases::from_lang(section(&raw.port_cell, "no_port")),
+            placeholder: Phrases::from_lang(section(&raw.port_cell, "placeholder")),
+            range_words: Phrases::from_lang(section(&raw.port_cell, "range_words")),
+            list_words: Phrases::from_lang(section(&raw.port_cell, "list_words")),
+            note_markers: Phrases::from_lang(section(&raw.blocks, "note_markers")),
+            caption_prefixes: Phrases::from_lang(section(&raw.blocks, "caption_prefixes")),
+            prose_port_words: Phrases::from_lang(section(&raw.prose, "port_words")),
+            prose_boilerplate: Phrases::from_lang(section(&raw.prose, "boilerplate")),
+            prose_negation: Phrases::from_lang(section(&raw.prose, "negation")),
+        }
+    }
+
+    /// The role of a header cell, if any rule knows it.
+    pub fn header_role(&self, header: &str) -> Option<Role> {
+        let k = key(&header.replace("**", ""));
+        if k.is_empty() {
+            return None;
+        }
+        self.header_rules
+            .iter()
+            .find(|(_, p)| p.found_in(&k))
+            .map(|(r, _)| *r)
+    }
+
+    /// The direction a cell states, if any. A cell that names both ways is bidirectional.
+    pub fn direction(&self, text: &str) -> Option<Direction> {
+        let k = key(text);
+        if self.bidirectional.found_in(&k) {
+            return Some(Direction::Bidirectional);
+        }
+        let i = self.inbound.found_in(&k);
+        let o = self.outbound.found_in(&k);
+        match (i, o) {
+            (true, true) => Some(Direction::Bidirectional),
+            (true, false) => Some(Direction::Inbound),
+            (false, true) => Some(Direction::Outbound),
+            (false, false) => None,
+        }
+    }
+
+    /// The direction of a cell that *starts* with a direction word ("Outward, from X to Y").
+    pub fn leading_direction(&self, text: &str) -> Option<Direction> {
+        let k = key(text);
+        let first: Vec<&str> = k.split_whitespace().take(4).collect();
+        self.direction(&first.join(" ").replace([',', '.', ';', ':'], " "))
+    }
+
+    /// A transport word as a whole token ("tcp", "https" -> tcp), if known.
+    pub fn transport_word(&self, token: &str) -> Option<Transport> {
+        self.transport_words.get(&token.to_lowercase()).copied()
+    }
+
+    /// True for the words that name a transport by itself (tcp, udp, sctp).
+    pub fn is_explicit_transport(&self, token: &str) -> bool {
+        let t = token.to_lowercase();
+        self.explicit_transports.iter().any(|e| *e == t)
+    }
+
+    /// Transports a Transport/Protocol cell names: explicit ones (TCP, UDP, SCTP) win; otherwise
+    /// application protocols that imply one (HTTPS -> tcp). Canonical order, no duplicates.
+    pub fn transports_in(&self, text: &str) -> Vec<Transport> {
+        let k = key(text);
+        let tokens: Vec<&str> = k
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let mut explicit: Vec<Transport> = tokens
+            .iter()
+            .filter(|t| self.is_explicit_transport(t))
+            .filter_map(|t| self.transport_word(t))
+            .collect();
+        if explicit.is_empty() {
+            explicit = tokens
+                .iter()
+                .filter_map(|t| self.transport_word(t))
+                .collect();
+        }
+        explicit.sort();
+        explicit.dedup();
+        explicit
+    }
+}
+
+pub static VOCAB: LazyLock<Vocab> = LazyLock::new(Vocab::load);
+
+pub fn vocab() -> &'static Vocab {
+    &VOCAB
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_roles_english() {
+        let v = vocab();
+        assert_eq!(
+            v.header_role("Listener (Process or Application Protocol)"),
+            Some(Role::Listener)
+        );
+        assert_eq!(v.header_role("Listener Protocol and Port"), Some(Role::LocalPort));
+        assert_eq!(
+            v.header_role("Remote Device (Process or Application Protocol)"),
+            Some(Role::Remote)
+        );
+        assert_eq!(v.header_role("Remote  Port"), Some(Role::RemotePort));
+        assert_eq!(v.header_role("Remote Protocol and Port"), Some(Role::RemotePort));
+        assert_eq!(v.header_role("Traffic Direction"), Some(Role::Direction));
+        assert_eq!(v.header_role("Transport"), Some(Role::Transport));
+        assert_eq!(v.header_role("Port"), Some(Role::Port));
+        assert_eq!(v.header_role("Ports"), Some(Role::Port));
+        assert_eq!(v.header_role("Destination Port"), Some(Role::Port));
+        assert_eq!(v.header_role("Purpose"), Some(Role::Purpose));
+        assert_eq!(v.header_role("Description"), Some(Role::Notes));
+        assert_eq!(v.header_role("File, Extension, or TCP/IP Port"), Some(Role::Ignore));
+        assert_eq!(v.header_role("Compatibility"), None);
+    }
+
+    #[test]
+    fn header_roles_japanese() {
+        let v = vocab();
+        assert_eq!(
+            v.header_role("リスナー（プロセスまたはアプリケーション プロトコル）"),
+            Some(Role::Listener)
+        );
+        assert_eq!(v.header_role("リスナー プロトコルおよびポート"), Some(Role::LocalPort));
+        assert_eq!(
+            v.header_role("リモートデバイス（プロセスまたはアプリケーションプロトコル）"),
+            Some(Role::Remote)
+        );
+        assert_eq!(v.header_role("リモート プロトコルおよびポート"), Some(Role::RemotePort));
+        assert_eq!(v.header_role("トラフィックの方向"), Some(Role::Direction));
+        assert_eq!(v.header_role("注記"), Some(Role::Notes));
+        assert_eq!(v.header_role("**ポート**"), Some(Role::Port));
+        assert_eq!(v.header_role("プロトコル"), Some(Role::Transport));
+        assert_eq!(v.header_role("サービス名"), Some(Role::Listener));
+        assert_eq!(v.header_role("サーバーの役割"), Some(Role::Host));
+        assert_eq!(v.header_role("送信元ポート"), Some(Role::Ignore));
+        assert_eq!(v.header_role("ポート範囲"), Some(Role::Port));
+        assert_eq!(v.header_role("通信の向き"), Some(Role::Direction));
+    }
+
+    #[test]
+    fn direction_vocabulary() {
+        let v = vocab();
+        assert_eq!(v.direction("Bidirectional"), Some(Direction::Bidirectional));
+        assert_eq!(v.direction("Bi-directional"), Some(Direction::Bidirectional));
+        assert_eq!(v.direction("Inbound & Outbound"), Some(Direction::Bidirectional));
+        assert_eq!(v.direction("双方向"), Some(Direction::Bidirectional));
+        assert_eq!(v.direction("Inbound"), Some(Direction::Inbound));
+        assert_eq!(v.direction("Outbound"), Some(Direction::Outbound));
+        assert_eq!(
+            v.direction("Outward, from Customer Collaboration Platform to the configured email server."),
+            Some(Direction::Outbound)
+        );
+        assert_eq!(
+            v.leading_direction("Unidirectional, Inward from the Internet to Cisco server."),
+            Some(Direction::Inbound)
+        );
+        assert_eq!(
+            v.leading_direction("Inward, from CCX to the Customer Collaboration Platform server."),
+            Some(Direction::Inbound)
+        );
+        assert_eq!(v.direction("着信"), Some(Direction::Inbound));
+        assert_eq!(v.direction("発信"), Some(Direction::Outbound));
+        assert_eq!(v.leading_direction("Used for secure (HTTPS) traffic"), None);
+        assert_eq!(v.direction("Browser"), None);
+    }
+
+    #[test]
+    fn transport_cells() {
+        let v = vocab();
+        assert_eq!(v.transports_in("UDP/TCP"), vec![Transport::Tcp, Transport::Udp]);
+        assert_eq!(v.transports_in("HTTPS"), vec![Transport::Tcp]);
+        assert_eq!(v.transports_in("HTTPS <br/> TCP"), vec![Transport::Tcp]);
+        assert_eq!(v.transports_in("TCP (TLS)"), vec![Transport::Tcp]);
+        assert_eq!(v.transports_in("UDP および TCP"), vec![Transport::Tcp, Transport::Udp]);
+        assert_eq!(v.transports_in("DHCP"), vec![Transport::Udp]);
+        assert!(v.transports_in("DCOM およびリモート プロシージャ コール (RPC)").is_empty());
+    }
+}
