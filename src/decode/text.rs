@@ -119,7 +119,24 @@ fn find_pipe_tables(lines: &[&str]) -> BTreeMap<usize, (usize, Vec<String>, Tabl
         // header: the lines just above, as many as it takes to have n cells
         let mut header: Vec<String> = Vec::new();
         let mut start = s;
-        while start > taken_until && header.len() < n {
+        if lines[s].trim_start().starts_with('|') {
+            // a header row with leading pipes may wrap over several lines: take the lines back to
+            // the one that starts with a pipe
+            let mut k = s;
+            while k > taken_until && s - k < 30 {
+                k -= 1;
+                if lines[k].trim().is_empty() {
+                    break;
+                }
+                if lines[k].trim_start().starts_with('|') {
+                    start = k;
+                    header = split_pipe(&lines[k..s].join("\n"));
+                    break;
+                }
+            }
+        }
+        let wrapped_header = !header.is_empty();
+        while !wrapped_header && start > taken_until && header.len() < n {
             let l = lines[start - 1];
             if l.trim().is_empty() || !l.contains('|') || separator_width(l).is_some() {
                 break;
@@ -132,7 +149,7 @@ fn find_pipe_tables(lines: &[&str]) -> BTreeMap<usize, (usize, Vec<String>, Tabl
         if header.is_empty() {
             continue;
         }
-        let header_broken = s - start > 1;
+        let header_broken = s - start > 1 && !lines[s].trim_start().starts_with('|');
         header.resize(n.max(header.len()), String::new());
         let mut rows: Vec<Vec<String>> = Vec::new();
         let mut j = s + 1;
@@ -181,6 +198,7 @@ fn find_pipe_tables(lines: &[&str]) -> BTreeMap<usize, (usize, Vec<String>, Tabl
 fn header_cell_role(line: &str) -> Option<Role> {
     let t = line.trim();
     if t.is_empty()
+        || t.starts_with(['#', '-', '•', '*', '>', '['])
         || t.contains('|')
         || t.contains('\t')
         || t.chars().any(|c| c.is_ascii_digit())
@@ -397,6 +415,7 @@ pub fn decode(text: &str, _format: Format) -> Document {
                     || l.contains('\t')
                     || is_caption(lt)
                     || note_marker(lt) == Some(true)
+                    || FOOTNOTE_DEF.is_match(lt)
                     || header_run(lines, i).is_some()
                 {
                     break;
@@ -491,6 +510,11 @@ fn header_run(lines: &[&str], i: usize) -> Option<(Vec<String>, usize)> {
             continue;
         }
         match header_cell_role(t) {
+            // a second listener (or notes, ...) column means the body has begun, and nothing
+            // follows the notes column
+            Some(r) if !r.is_port() && roles.contains(&r) => break,
+            _ if roles.last().is_some_and(|r| matches!(r, Role::Notes)) => break,
+            Some(Role::Host) if t.split_whitespace().count() > 3 => break,
             Some(r) => {
                 cells.push(clean_inline(t));
                 roles.push(r);

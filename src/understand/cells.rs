@@ -153,6 +153,8 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
     let mut prefix_ok = false; // unknown words before the first port are followed by a port word
     let mut paren_from = 0usize;
     let mut extra_marks: Vec<Mark> = Vec::new();
+    // a port word or transport came before the first number ("Port 7443 ...", "TCP 80")
+    let mut anchored = false;
     let mut i = 0;
     while i < toks.len() {
         match &toks[i] {
@@ -249,10 +251,12 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
                     if !prefix_words.is_empty() {
                         prefix_ok = true;
                     }
+                    anchored = true;
                     i += 1;
                     continue;
                 }
                 if v.port_words.is(&wk) {
+                    anchored = true;
                     if !prefix_words.is_empty() {
                         prefix_ok = true;
                     }
@@ -276,7 +280,12 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
                     continue;
                 }
                 if !specs.is_empty() {
-                    break; // prose after the ports ("Port 7443 is used for ...")
+                    // prose after the ports ("Port 7443 is used for ..."); a bare number followed
+                    // by a sentence ("1 The ports listed ...") is a footnote or a count, not a port
+                    if !anchored && specs.len() == 1 && words.len() >= 2 {
+                        return CellParse::NotPort;
+                    }
+                    break;
                 }
                 if prefix_words.len() + words.len() > 4 {
                     return CellParse::NotPort;
@@ -470,5 +479,9 @@ mod tests {
             CellParse::NotPort
         );
         assert_eq!(parse_port_cell("指定メディア ポート範囲"), CellParse::NotPort);
+        assert_eq!(
+            parse_port_cell("1 The ports listed are the default ports for these connections."),
+            CellParse::NotPort
+        );
     }
 }

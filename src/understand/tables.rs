@@ -72,7 +72,10 @@ fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
             rows.extend(more.iter().cloned());
             true
         }
-        (TableBody::Stream { cells, .. }, TableBody::Stream { cells: more, .. }) if same_header => {
+        (
+            TableBody::Stream { cells, continuation: false },
+            TableBody::Stream { cells: more, continuation: false },
+        ) if same_header => {
             cells.extend(more.iter().cloned());
             true
         }
