@@ -173,7 +173,21 @@ fn find_pipe_tables(lines: &[&str]) -> BTreeMap<usize, (usize, Vec<String>, Tabl
                 acc.push('\n');
                 acc.push_str(lines[k]);
             }
-            rows.push(split_pipe(&acc));
+            let cells = split_pipe(&acc);
+            // without leading pipes, a row broken over lines comes as several short rows: join
+            // them while they still fit the width
+            let leading = acc.trim_start().starts_with('|');
+            match rows.last_mut() {
+                Some(prev)
+                    if !leading
+                        && prev.len() < n
+                        && cells.len() < n
+                        && prev.len() + cells.len() <= n =>
+                {
+                    prev.extend(cells)
+                }
+                _ => rows.push(cells),
+            }
             j = k + 1;
         }
         let thin = rows
@@ -276,21 +290,25 @@ fn split_space_row(line: &str) -> Vec<String> {
     let v = vocab();
     let mut cells = Vec::new();
     let mut rest = line.trim();
-    while let Some((tok, after)) = rest.split_once(char::is_whitespace).or(Some((rest, ""))) {
-        if tok.is_empty() {
-            break;
-        }
-        let simple = matches!(parse_port_cell(tok), CellParse::Ports(_) | CellParse::Placeholder)
-            || !v.transports_in(tok).is_empty() && tok.chars().all(|c| c.is_ascii_alphabetic() || c == '/')
-            || v.direction(tok).is_some();
-        if !simple {
+    let (mut port, mut transport, mut direction) = (false, false, false);
+    while !rest.is_empty() {
+        let (tok, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let is_port = matches!(parse_port_cell(tok), CellParse::Ports(_) | CellParse::Placeholder);
+        let is_transport = !v.transports_in(tok).is_empty()
+            && tok.chars().all(|c| c.is_ascii_alphabetic() || c == '/');
+        let is_direction = v.direction(tok).is_some();
+        // each kind of cell at most once: a second "HTTP" is the description's first word
+        if is_port && !port {
+            port = true;
+        } else if is_transport && !transport {
+            transport = true;
+        } else if is_direction && !direction {
+            direction = true;
+        } else {
             break;
         }
         cells.push(tok.to_string());
         rest = after.trim_start();
-        if rest.is_empty() {
-            break;
-        }
     }
     if !rest.is_empty() {
         cells.push(rest.to_string());
@@ -351,7 +369,10 @@ pub fn decode(text: &str, _format: Format) -> Document {
             i += 1;
             continue;
         }
-        if let Some(c) = BOLD_LINE.captures(t) {
+        if let Some(c) = BOLD_LINE
+            .captures(t)
+            .filter(|c| !c[1].trim().ends_with([':', '：']) && note_marker(&c[1]).is_none())
+        {
             let c = clean_inline(&c[1]);
             b.blocks.push(Block::Caption { text: c.clone(), page: None });
             b.caption = Some(c);
@@ -469,8 +490,7 @@ pub fn decode(text: &str, _format: Format) -> Document {
             && !lines[i].trim().is_empty()
             && !pipes.contains_key(&i)
             && !lines[i].contains('\t')
-            && (lines[i].starts_with(char::is_whitespace)
-                || lines[i].trim_start().starts_with(|c: char| c.is_lowercase()))
+            && lines[i].starts_with(char::is_whitespace)
         {
             para.push(' ');
             para.push_str(lines[i].trim());
@@ -560,6 +580,10 @@ mod tests {
             vec!["2010", "HTTP", "Open on server and firewall"]
         );
         assert_eq!(split_space_row("943"), vec!["943"]);
+        assert_eq!(
+            split_space_row("443 HTTPS HTTP services on the client PCs"),
+            vec!["443", "HTTPS", "HTTP services on the client PCs"]
+        );
         assert_eq!(split_space_row("Silverlight cross-domain policy listener").len(), 1);
     }
 }

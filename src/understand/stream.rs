@@ -11,6 +11,8 @@ use crate::vocab::{vocab, Role};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shape {
     Port,
+    /// An author's placeholder ("xxx", "?"): fills whatever non-text column comes next.
+    Placeholder,
     Dash,
     Transport,
     Direction,
@@ -21,7 +23,8 @@ enum Shape {
 fn shape(cell: &str, has_transport_col: bool) -> Shape {
     let v = vocab();
     match parse_port_cell(cell) {
-        CellParse::Ports(_) | CellParse::Placeholder | CellParse::Invalid(_) => return Shape::Port,
+        CellParse::Ports(_) | CellParse::Invalid(_) => return Shape::Port,
+        CellParse::Placeholder => return Shape::Placeholder,
         CellParse::NoPort if cell.chars().count() <= 3 => return Shape::Dash,
         _ => {}
     }
@@ -47,9 +50,11 @@ fn shape(cell: &str, has_transport_col: bool) -> Shape {
 
 fn accepts(role: Option<Role>, s: Shape) -> bool {
     match role {
-        Some(Role::LocalPort | Role::RemotePort | Role::Port) => matches!(s, Shape::Port),
-        Some(Role::Transport) => matches!(s, Shape::Transport),
-        Some(Role::Direction) => matches!(s, Shape::Direction),
+        Some(Role::LocalPort | Role::RemotePort | Role::Port) => {
+            matches!(s, Shape::Port | Shape::Placeholder)
+        }
+        Some(Role::Transport) => matches!(s, Shape::Transport | Shape::Placeholder),
+        Some(Role::Direction) => matches!(s, Shape::Direction | Shape::Placeholder),
         Some(Role::Listener | Role::Remote | Role::Host) => matches!(s, Shape::Short),
         Some(Role::Notes | Role::Purpose) | None => {
             matches!(s, Shape::Short | Shape::Long | Shape::Direction)
@@ -76,7 +81,7 @@ pub fn rebuild_rows(roles: &[Option<Role>], cells: &[String], continuation: bool
     }
     let shapes: Vec<Shape> = merged.iter().map(|c| shape(c, has_transport_col)).collect();
     // a text cell starts a row when a port cell follows it directly
-    let port_soon = |from: usize| shapes.get(from) == Some(&Shape::Port);
+    let port_soon = |from: usize| matches!(shapes.get(from), Some(Shape::Port | Shape::Placeholder));
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut col: Option<usize> = None; // last filled column of the current row
     for (idx, cell) in merged.iter().enumerate() {
@@ -95,7 +100,7 @@ pub fn rebuild_rows(roles: &[Option<Role>], cells: &[String], continuation: bool
             (_, prev) => {
                 // no room to the right: continue the last text cell, or start a new row
                 if let (Some(p), true) = (prev, continuation) {
-                    if s != Shape::Port && !port_soon(idx + 1) && accepts(roles[p], Shape::Long) {
+                    if !matches!(s, Shape::Port | Shape::Placeholder) && !port_soon(idx + 1) && accepts(roles[p], Shape::Long) {
                         let last = rows.last_mut().unwrap();
                         last[p].push(' ');
                         last[p].push_str(cell);

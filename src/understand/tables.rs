@@ -148,6 +148,7 @@ pub struct Columns {
     pub listener: Option<usize>,
     pub listener_guessed: bool,
     pub remote: Option<usize>,
+    pub host: Option<usize>,
     pub transport: Option<usize>,
     pub direction: Option<usize>,
     pub notes: Vec<usize>,
@@ -189,6 +190,7 @@ impl Columns {
             listener,
             listener_guessed,
             remote: first(Role::Remote),
+            host: first(Role::Host).filter(|h| Some(*h) != listener),
             transport: first(Role::Transport),
             direction: first(Role::Direction),
             notes,
@@ -203,6 +205,16 @@ pub struct TableResult {
     pub records: Vec<PortRecord>,
     pub warnings: Vec<String>,
     pub is_port_table: bool,
+}
+
+/// A name cell as a record field: footnote marks off, whitespace squashed, a lone dash is empty.
+fn text_cell(cell: &str) -> String {
+    let s = squash(&take_marks(cell).0);
+    if s.chars().all(|c| matches!(c, '-' | '—' | '–' | '−')) {
+        String::new()
+    } else {
+        s
+    }
 }
 
 fn side_for(role: Role, dir: Option<Direction>) -> &'static str {
@@ -263,18 +275,21 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
         if filled[0] == 0 && v.note_markers.is(&first_key) {
             continue; // a note spliced into the table
         }
-        if filled.len() == 1 && width >= 3 && !matches!(parse_port_cell(&row[filled[0]]), CellParse::Ports(_)) {
+        if filled.len() == 1
+            && width >= 3
+            && matches!(parse_port_cell(&row[filled[0]]), CellParse::NotPort)
+        {
             section = squash(&row[filled[0]]);
             last_listener.clear();
             continue;
         }
         // the listener, inherited by continuation rows whose first cell is empty
-        let mut listener = cols
-            .listener
-            .map(|c| squash(&take_marks(&row[c]).0))
-            .unwrap_or_default();
+        let mut listener = cols.listener.map(|c| text_cell(&row[c])).unwrap_or_default();
         if listener.is_empty() && cols.listener == Some(0) {
             listener = last_listener.clone();
+        } else if listener.is_empty() {
+            // a row whose listener cell is empty is named by its host/role column, if any
+            listener = cols.host.map(|c| text_cell(&row[c])).unwrap_or_default();
         } else {
             last_listener = listener.clone();
         }
@@ -283,10 +298,7 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
             .transport
             .map(|c| v.transports_in(&row[c]))
             .unwrap_or_default();
-        let remote = cols
-            .remote
-            .map(|c| squash(&take_marks(&row[c]).0))
-            .unwrap_or_default();
+        let remote = cols.remote.map(|c| text_cell(&row[c])).unwrap_or_default();
         let notes = squash(
             &cols
                 .notes
