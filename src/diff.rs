@@ -6,12 +6,15 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+/// One changed field: (field name, old value, new value).
+pub type FieldChange = (String, String, String);
+
 #[derive(Debug, Default)]
 pub struct RecordDiff {
     pub added: Vec<PortRecord>,
     pub removed: Vec<PortRecord>,
     /// (old, new, [(field, old value, new value)])
-    pub changed: Vec<(PortRecord, PortRecord, Vec<(String, String, String)>)>,
+    pub changed: Vec<(PortRecord, PortRecord, Vec<FieldChange>)>,
 }
 
 impl RecordDiff {
@@ -36,7 +39,7 @@ fn fields(r: &PortRecord) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn field_changes(a: &PortRecord, b: &PortRecord) -> Vec<(String, String, String)> {
+fn field_changes(a: &PortRecord, b: &PortRecord) -> Vec<FieldChange> {
     let (fa, fb) = (fields(a), fields(b));
     fa.iter()
         .filter(|(k, v)| *k != "id" && fb.get(*k) != Some(v))
@@ -63,7 +66,10 @@ pub fn diff_records(old: &[PortRecord], new: &[PortRecord]) -> RecordDiff {
     let mut old_left: Vec<&PortRecord> = Vec::new();
     for o in old {
         let k = exact(o);
-        if let Some(slot) = new_left.iter_mut().find(|n| n.is_some_and(|n| exact(n) == k)) {
+        if let Some(slot) = new_left
+            .iter_mut()
+            .find(|n| n.is_some_and(|n| exact(n) == k))
+        {
             let n = slot.take().unwrap();
             let ch = field_changes(o, n);
             if !ch.is_empty() {
@@ -100,7 +106,11 @@ fn describe(r: &PortRecord) -> String {
         r.document,
         r.table,
         r.row,
-        if r.transport.is_empty() { "?" } else { &r.transport },
+        if r.transport.is_empty() {
+            "?"
+        } else {
+            &r.transport
+        },
         port,
         r.port_side,
         r.listener

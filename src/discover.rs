@@ -65,7 +65,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, std::io::Error> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            out.push(Input { document: name, path: root.clone() });
+            out.push(Input {
+                document: name,
+                path: root.clone(),
+            });
             continue;
         }
         let walker = WalkDir::new(root)
@@ -83,7 +86,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, std::io::Error> {
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect::<Vec<_>>()
                 .join("/");
-            out.push(Input { document, path: entry.path().to_path_buf() });
+            out.push(Input {
+                document,
+                path: entry.path().to_path_buf(),
+            });
         }
     }
     out.sort();

@@ -42,7 +42,10 @@ pub enum TableBody {
     Grid(Vec<Vec<String>>),
     /// A flat run of cells whose row breaks were lost (one cell per line, empty cells dropped,
     /// or a pipe table broken over lines). Rows are rebuilt from the header and cell shapes.
-    Stream { cells: Vec<String>, continuation: bool },
+    Stream {
+        cells: Vec<String>,
+        continuation: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -49,11 +49,18 @@ pub fn take_marks(s: &str) -> (String, Vec<Mark>) {
             out.push(' ');
         } else if is_mark_symbol(c) {
             // `*.log` is a file pattern, not a mark; a mark never starts a word.
-            if chars.peek().is_some_and(|n| n.is_alphanumeric() || *n == '.') {
+            if chars
+                .peek()
+                .is_some_and(|n| n.is_alphanumeric() || *n == '.')
+            {
                 out.push(c);
                 continue;
             }
-            let m = if c == '＊' { "*".to_string() } else { c.to_string() };
+            let m = if c == '＊' {
+                "*".to_string()
+            } else {
+                c.to_string()
+            };
             marks.push(m);
             out.push(' ');
         } else {
@@ -192,7 +199,10 @@ mod tests {
         assert!(has_phrase("listener port", "port"));
         assert!(!has_phrase("transport", "port"));
         assert!(!has_phrase("application protocol", "port"));
-        assert!(has_phrase("リスナー プロトコルおよびポート", "リスナープロトコルおよびポート"));
+        assert!(has_phrase(
+            "リスナー プロトコルおよびポート",
+            "リスナープロトコルおよびポート"
+        ));
         assert!(has_phrase("inbound & outbound", "inbound & outbound"));
     }
 }

@@ -185,11 +185,7 @@ impl Vocab {
                 transport_words.insert(key(w), t);
             }
         }
-        let explicit_transports = raw
-            .transport
-            .get("explicit")
-            .cloned()
-            .unwrap_or_default();
+        let explicit_transports = raw.transport.get("explicit").cloned().unwrap_or_default();
         let d = &raw.direction;
         Vocab {
             header_rules,
@@ -259,7 +255,7 @@ impl Vocab {
     /// True for the words that name a transport by itself (tcp, udp, sctp).
     pub fn is_explicit_transport(&self, token: &str) -> bool {
         let t = token.to_lowercase();
-        self.explicit_transports.iter().any(|e| *e == t)
+        self.explicit_transports.contains(&t)
     }
 
     /// Transports a Transport/Protocol cell names: explicit ones (TCP, UDP, SCTP) win; otherwise
@@ -304,13 +300,19 @@ mod tests {
             v.header_role("Listener (Process or Application Protocol)"),
             Some(Role::Listener)
         );
-        assert_eq!(v.header_role("Listener Protocol and Port"), Some(Role::LocalPort));
+        assert_eq!(
+            v.header_role("Listener Protocol and Port"),
+            Some(Role::LocalPort)
+        );
         assert_eq!(
             v.header_role("Remote Device (Process or Application Protocol)"),
             Some(Role::Remote)
         );
         assert_eq!(v.header_role("Remote  Port"), Some(Role::RemotePort));
-        assert_eq!(v.header_role("Remote Protocol and Port"), Some(Role::RemotePort));
+        assert_eq!(
+            v.header_role("Remote Protocol and Port"),
+            Some(Role::RemotePort)
+        );
         assert_eq!(v.header_role("Traffic Direction"), Some(Role::Direction));
         assert_eq!(v.header_role("Transport"), Some(Role::Transport));
         assert_eq!(v.header_role("Port"), Some(Role::Port));
@@ -318,7 +320,10 @@ mod tests {
         assert_eq!(v.header_role("Destination Port"), Some(Role::Port));
         assert_eq!(v.header_role("Purpose"), Some(Role::Purpose));
         assert_eq!(v.header_role("Description"), Some(Role::Notes));
-        assert_eq!(v.header_role("File, Extension, or TCP/IP Port"), Some(Role::Ignore));
+        assert_eq!(
+            v.header_role("File, Extension, or TCP/IP Port"),
+            Some(Role::Ignore)
+        );
         assert_eq!(v.header_role("Compatibility"), None);
     }
 
@@ -329,12 +334,18 @@ mod tests {
             v.header_role("リスナー（プロセスまたはアプリケーション プロトコル）"),
             Some(Role::Listener)
         );
-        assert_eq!(v.header_role("リスナー プロトコルおよびポート"), Some(Role::LocalPort));
+        assert_eq!(
+            v.header_role("リスナー プロトコルおよびポート"),
+            Some(Role::LocalPort)
+        );
         assert_eq!(
             v.header_role("リモートデバイス（プロセスまたはアプリケーションプロトコル）"),
             Some(Role::Remote)
         );
-        assert_eq!(v.header_role("リモート プロトコルおよびポート"), Some(Role::RemotePort));
+        assert_eq!(
+            v.header_role("リモート プロトコルおよびポート"),
+            Some(Role::RemotePort)
+        );
         assert_eq!(v.header_role("トラフィックの方向"), Some(Role::Direction));
         assert_eq!(v.header_role("注記"), Some(Role::Notes));
         assert_eq!(v.header_role("**ポート**"), Some(Role::Port));
@@ -350,13 +361,21 @@ mod tests {
     fn direction_vocabulary() {
         let v = vocab();
         assert_eq!(v.direction("Bidirectional"), Some(Direction::Bidirectional));
-        assert_eq!(v.direction("Bi-directional"), Some(Direction::Bidirectional));
-        assert_eq!(v.direction("Inbound & Outbound"), Some(Direction::Bidirectional));
+        assert_eq!(
+            v.direction("Bi-directional"),
+            Some(Direction::Bidirectional)
+        );
+        assert_eq!(
+            v.direction("Inbound & Outbound"),
+            Some(Direction::Bidirectional)
+        );
         assert_eq!(v.direction("双方向"), Some(Direction::Bidirectional));
         assert_eq!(v.direction("Inbound"), Some(Direction::Inbound));
         assert_eq!(v.direction("Outbound"), Some(Direction::Outbound));
         assert_eq!(
-            v.direction("Outward, from Customer Collaboration Platform to the configured email server."),
+            v.direction(
+                "Outward, from Customer Collaboration Platform to the configured email server."
+            ),
             Some(Direction::Outbound)
         );
         assert_eq!(
@@ -376,12 +395,20 @@ mod tests {
     #[test]
     fn transport_cells() {
         let v = vocab();
-        assert_eq!(v.transports_in("UDP/TCP"), vec![Transport::Tcp, Transport::Udp]);
+        assert_eq!(
+            v.transports_in("UDP/TCP"),
+            vec![Transport::Tcp, Transport::Udp]
+        );
         assert_eq!(v.transports_in("HTTPS"), vec![Transport::Tcp]);
         assert_eq!(v.transports_in("HTTPS <br/> TCP"), vec![Transport::Tcp]);
         assert_eq!(v.transports_in("TCP (TLS)"), vec![Transport::Tcp]);
-        assert_eq!(v.transports_in("UDP および TCP"), vec![Transport::Tcp, Transport::Udp]);
+        assert_eq!(
+            v.transports_in("UDP および TCP"),
+            vec![Transport::Tcp, Transport::Udp]
+        );
         assert_eq!(v.transports_in("DHCP"), vec![Transport::Udp]);
-        assert!(v.transports_in("DCOM およびリモート プロシージャ コール (RPC)").is_empty());
+        assert!(v
+            .transports_in("DCOM およびリモート プロシージャ コール (RPC)")
+            .is_empty());
     }
 }

@@ -8,7 +8,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
-#[command(after_help = "Exit codes: 0 all documents processed; 1 usage or output error; 2 the run finished but some documents failed (listed in the report).")]
+#[command(
+    after_help = "Exit codes: 0 all documents processed; 1 usage or output error; 2 the run finished but some documents failed (listed in the report)."
+)]
 pub struct Args {
     /// Files and folders to read (folders recursively, skipping hidden and VCS folders).
     /// Without any, the bundled fixtures/ folder.
@@ -43,7 +45,11 @@ fn peak_rss_kib() -> Option<u64> {
 
 pub fn run(a: Args) -> Result<i32> {
     let started = std::time::Instant::now();
-    let paths = if a.paths.is_empty() { vec![bundled_fixtures()] } else { a.paths.clone() };
+    let paths = if a.paths.is_empty() {
+        vec![bundled_fixtures()]
+    } else {
+        a.paths.clone()
+    };
     for p in &paths {
         if !p.exists() {
             bail!("{}: no such file or folder", p.display());
@@ -97,5 +103,9 @@ pub fn run(a: Args) -> Result<i32> {
             peak_rss_kib().unwrap_or(0)
         );
     }
-    Ok(if failed > 0 { EXIT_SOME_FAILED } else { EXIT_OK })
+    Ok(if failed > 0 {
+        EXIT_SOME_FAILED
+    } else {
+        EXIT_OK
+    })
 }

@@ -31,7 +31,11 @@ pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE_OR_OUTPUT } else { EXIT_OK };
+            let code = if e.use_stderr() {
+                EXIT_USAGE_OR_OUTPUT
+            } else {
+                EXIT_OK
+            };
             let _ = e.print();
             return code;
         }

@@ -103,8 +103,13 @@ mod tests {
     fn bad_bytes_are_errors() {
         assert!(matches!(decode_text(b""), Err(DocError::Empty)));
         assert!(matches!(decode_text(b"  \n\n"), Err(DocError::Empty)));
-        assert!(matches!(decode_text(&[0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]), Err(DocError::Binary)));
-        let junk: Vec<u8> = (0..4000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        assert!(matches!(
+            decode_text(&[0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]),
+            Err(DocError::Binary)
+        ));
+        let junk: Vec<u8> = (0..4000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
         assert!(decode_text(&junk).is_err());
     }
 }

@@ -10,15 +10,16 @@ use regex::Regex;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$").unwrap()
-});
-static MD_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$").unwrap());
+static SEPARATOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$").unwrap());
+static MD_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$").unwrap());
 static HTML_TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>").unwrap());
 static MD_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").unwrap());
 static HEADING_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*\{#[^}]*\}\s*$").unwrap());
-static BOLD_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\*\*([^*]+)\*\*\s*$").unwrap());
+static BOLD_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*\*\*([^*]+)\*\*\s*$").unwrap());
 static FOOTNOTE_DEF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:\\?[*†‡§]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|[1-9]\s+\p{Lu}|[1-9]\s+\p{Han})").unwrap()
 });
@@ -62,7 +63,11 @@ fn front_matter(lines: &[&str], meta: &mut Meta) -> usize {
         let Some((k, v)) = l.split_once(':') else {
             continue;
         };
-        let v = v.trim().trim_matches(|c| c == '\'' || c == '"').trim().to_string();
+        let v = v
+            .trim()
+            .trim_matches(|c| c == '\'' || c == '"')
+            .trim()
+            .to_string();
         if v.is_empty() || v == "null" {
             continue;
         }
@@ -255,8 +260,7 @@ fn note_marker(t: &str) -> Option<bool> {
 fn is_heading_like(t: &str) -> bool {
     let words = t.split_whitespace().count();
     let first = t.chars().next().unwrap_or(' ');
-    words >= 1
-        && words <= 10
+    (1..=10).contains(&words)
         && t.chars().count() <= 80
         && !t.ends_with(['.', ':', ',', ';', '。', '：', '、', ')'])
         && (first.is_uppercase() || (first.is_alphabetic() && !first.is_ascii()))
@@ -293,7 +297,10 @@ fn split_space_row(line: &str) -> Vec<String> {
     let (mut port, mut transport, mut direction) = (false, false, false);
     while !rest.is_empty() {
         let (tok, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-        let is_port = matches!(parse_port_cell(tok), CellParse::Ports(_) | CellParse::Placeholder);
+        let is_port = matches!(
+            parse_port_cell(tok),
+            CellParse::Ports(_) | CellParse::Placeholder
+        );
         let is_transport = !v.transports_in(tok).is_empty()
             && tok.chars().all(|c| c.is_ascii_alphabetic() || c == '/');
         let is_direction = v.direction(tok).is_some();
@@ -345,7 +352,10 @@ pub fn decode(text: &str, _format: Format) -> Document {
         }
         if let Some(c) = MD_HEADING.captures(raw) {
             let h = clean_inline(&HEADING_ID.replace(&c[2], ""));
-            b.blocks.push(Block::Heading { text: h.clone(), page: None });
+            b.blocks.push(Block::Heading {
+                text: h.clone(),
+                page: None,
+            });
             b.heading = Some(h);
             b.caption = None;
             i += 1;
@@ -354,9 +364,28 @@ pub fn decode(text: &str, _format: Format) -> Document {
         if raw.contains('\t') {
             let st = i;
             let mut rows: Vec<Vec<String>> = Vec::new();
-            while i < lines.len() && lines[i].contains('\t') {
-                rows.push(lines[i].split('\t').map(clean_inline).collect());
-                i += 1;
+            while i < lines.len() {
+                if lines[i].contains('\t') {
+                    rows.push(lines[i].split('\t').map(clean_inline).collect());
+                    i += 1;
+                    continue;
+                }
+                // a cell broken over lines in a PDF dump: a tab-less line between two rows
+                // continues the last filled cell of the row above
+                let next_is_row = lines.get(i + 1).is_some_and(|l| l.contains('\t'));
+                let t = lines[i].trim();
+                if rows.len() >= 2 && !t.is_empty() && next_is_row {
+                    if let Some(cell) = rows
+                        .last_mut()
+                        .and_then(|r| r.iter_mut().rev().find(|c| !c.is_empty()))
+                    {
+                        cell.push(' ');
+                        cell.push_str(&clean_inline(t));
+                    }
+                    i += 1;
+                    continue;
+                }
+                break;
             }
             let header = rows.remove(0);
             b.table(header, TableBody::Grid(rows), skip + st + 1);
@@ -364,7 +393,10 @@ pub fn decode(text: &str, _format: Format) -> Document {
         }
         if is_caption(t) {
             let c = clean_inline(t);
-            b.blocks.push(Block::Caption { text: c.clone(), page: None });
+            b.blocks.push(Block::Caption {
+                text: c.clone(),
+                page: None,
+            });
             b.caption = Some(c);
             i += 1;
             continue;
@@ -374,7 +406,10 @@ pub fn decode(text: &str, _format: Format) -> Document {
             .filter(|c| !c[1].trim().ends_with([':', '：']) && note_marker(&c[1]).is_none())
         {
             let c = clean_inline(&c[1]);
-            b.blocks.push(Block::Caption { text: c.clone(), page: None });
+            b.blocks.push(Block::Caption {
+                text: c.clone(),
+                page: None,
+            });
             b.caption = Some(c);
             i += 1;
             continue;
@@ -384,7 +419,9 @@ pub fn decode(text: &str, _format: Format) -> Document {
         if words.len() >= 2
             && words.len() <= 8
             && words.iter().all(|w| v.header_role(w).is_some())
-            && words.iter().any(|w| v.header_role(w).is_some_and(|r| r.is_port()))
+            && words
+                .iter()
+                .any(|w| v.header_role(w).is_some_and(|r| r.is_port()))
         {
             let header: Vec<String> = words.iter().map(|w| w.to_string()).collect();
             let st = i;
@@ -399,7 +436,10 @@ pub fn decode(text: &str, _format: Format) -> Document {
                 }
                 let row = split_space_row(l);
                 let starts_row = row.first().is_some_and(|c| {
-                    matches!(parse_port_cell(c), CellParse::Ports(_) | CellParse::Placeholder)
+                    matches!(
+                        parse_port_cell(c),
+                        CellParse::Ports(_) | CellParse::Placeholder
+                    )
                 });
                 let complete = since_start >= header.len();
                 if l.ends_with(':') || (!starts_row && complete) {
@@ -414,7 +454,10 @@ pub fn decode(text: &str, _format: Format) -> Document {
             }
             b.table(
                 header,
-                TableBody::Stream { cells, continuation: false },
+                TableBody::Stream {
+                    cells,
+                    continuation: false,
+                },
                 skip + st + 1,
             );
             continue;
@@ -457,7 +500,10 @@ pub fn decode(text: &str, _format: Format) -> Document {
             }
             b.table(
                 header,
-                TableBody::Stream { cells, continuation: true },
+                TableBody::Stream {
+                    cells,
+                    continuation: true,
+                },
                 skip + st + 1,
             );
             continue;
@@ -472,7 +518,9 @@ pub fn decode(text: &str, _format: Format) -> Document {
             let text = clean_inline(&parts.join(" "));
             let is_note = text.starts_with("[!");
             let text = if is_note {
-                text.split_once(']').map(|x| x.1.trim().to_string()).unwrap_or(text)
+                text.split_once(']')
+                    .map(|x| x.1.trim().to_string())
+                    .unwrap_or(text)
             } else {
                 text
             };
@@ -503,7 +551,10 @@ pub fn decode(text: &str, _format: Format) -> Document {
         if note_marker(&text).is_some() || FOOTNOTE_DEF.is_match(&para) {
             b.blocks.push(Block::Note { text, page: None });
         } else if !md_headings && is_heading_like(&text) {
-            b.blocks.push(Block::Heading { text: text.clone(), page: None });
+            b.blocks.push(Block::Heading {
+                text: text.clone(),
+                page: None,
+            });
             b.heading = Some(text);
             b.caption = None;
         } else {
@@ -559,9 +610,15 @@ mod tests {
     fn inline_markup() {
         assert_eq!(clean_inline("**ポート**"), "ポート");
         assert_eq!(clean_inline("HTTPS <br/> TCP"), "HTTPS TCP");
-        assert_eq!(clean_inline("see [Name resolution](#name-resolution) now"), "see Name resolution now");
+        assert_eq!(
+            clean_inline("see [Name resolution](#name-resolution) now"),
+            "see Name resolution now"
+        );
         assert_eq!(clean_inline("UDP &amp; TCP"), "UDP & TCP");
-        assert_eq!(clean_inline("\"Client Frontend _\\<Server name\\>_\""), "\"Client Frontend _<Server name>_\"");
+        assert_eq!(
+            clean_inline("\"Client Frontend _\\<Server name\\>_\""),
+            "\"Client Frontend _<Server name>_\""
+        );
     }
 
     #[test]
@@ -584,6 +641,9 @@ mod tests {
             split_space_row("443 HTTPS HTTP services on the client PCs"),
             vec!["443", "HTTPS", "HTTP services on the client PCs"]
         );
-        assert_eq!(split_space_row("Silverlight cross-domain policy listener").len(), 1);
+        assert_eq!(
+            split_space_row("Silverlight cross-domain policy listener").len(),
+            1
+        );
     }
 }

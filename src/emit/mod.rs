@@ -11,7 +11,9 @@ use std::path::Path;
 
 /// `ports.csv` as bytes.
 pub fn to_csv(records: &[PortRecord]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     w.write_record(COLUMNS).expect("in-memory write");
     for r in records {
         let row: [String; 25] = [
@@ -114,7 +116,9 @@ pub fn report_md(reports: &[DocReport]) -> Vec<u8> {
         "{} documents, {} failed; {} tables ({} about ports); {} records; {} warnings.\n\n",
         t.documents, t.failed, t.tables, t.port_tables, t.records, t.warnings
     ));
-    s.push_str("| document | format | language | tables | port tables | records | warnings | error |\n");
+    s.push_str(
+        "| document | format | language | tables | port tables | records | warnings | error |\n",
+    );
     s.push_str("|---|---|---|---|---|---|---|---|\n");
     for r in reports {
         s.push_str(&format!(
@@ -143,7 +147,12 @@ pub fn report_md(reports: &[DocReport]) -> Vec<u8> {
     if !failed.is_empty() {
         s.push_str("\n## Errors\n\n");
         for r in failed {
-            s.push_str(&format!("- {} ({}): {}\n", r.document, r.path, r.error.as_deref().unwrap_or("")));
+            s.push_str(&format!(
+                "- {} ({}): {}\n",
+                r.document,
+                r.path,
+                r.error.as_deref().unwrap_or("")
+            ));
         }
     }
     s.into_bytes()
@@ -156,7 +165,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RunError> {
         source: e,
     };
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let mut f = std::fs::File::create(&tmp).map_err(io)?;
     f.write_all(bytes).map_err(io)?;

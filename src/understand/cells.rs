@@ -93,7 +93,9 @@ fn tokenize(s: &str) -> Vec<Tok> {
                 i += 1;
             }
             let end = if depth == 0 { i - 1 } else { i };
-            toks.push(Tok::Paren(chars[st..end].iter().collect::<String>().trim().to_string()));
+            toks.push(Tok::Paren(
+                chars[st..end].iter().collect::<String>().trim().to_string(),
+            ));
         } else {
             match c {
                 ',' | ';' | '/' | '&' | '+' | '|' => toks.push(Tok::Sep(c)),
@@ -200,7 +202,9 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
                             return CellParse::Invalid(format!("port number {n2} is out of range"));
                         };
                         if e < start {
-                            return CellParse::Invalid(format!("port range {start}-{e} runs backwards"));
+                            return CellParse::Invalid(format!(
+                                "port range {start}-{e} runs backwards"
+                            ));
                         }
                         end = e;
                         j += 2;
@@ -212,7 +216,11 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
                 }
                 if !prefix_words.is_empty() && specs.is_empty() {
                     let p = prefix_words.join(" ");
-                    qualifier = if qualifier.is_empty() { p } else { format!("{qualifier}; {p}") };
+                    qualifier = if qualifier.is_empty() {
+                        p
+                    } else {
+                        format!("{qualifier}; {p}")
+                    };
                 }
                 specs.push(PortSpec {
                     transports: transports.clone(),
@@ -364,7 +372,9 @@ mod tests {
     use super::*;
     use Transport::*;
 
-    fn p(raw: &str) -> Vec<(Vec<Transport>, u16, u16, String, bool, bool, Vec<String>)> {
+    type Flat = (Vec<Transport>, u16, u16, String, bool, bool, Vec<String>);
+
+    fn p(raw: &str) -> Vec<Flat> {
         match parse_port_cell(raw) {
             CellParse::Ports(v) => v
                 .into_iter()
@@ -400,7 +410,10 @@ mod tests {
     #[test]
     fn port_word_and_flags() {
         let r = p("Port 465 (configurable)");
-        assert_eq!(r, vec![(vec![], 465, 465, String::new(), true, false, vec![])]);
+        assert_eq!(
+            r,
+            vec![(vec![], 465, 465, String::new(), true, false, vec![])]
+        );
         let r = p("Port 587 (configurable in Unified CCX Administration)");
         assert_eq!(r[0].1, 587);
         assert!(r[0].4);
@@ -416,38 +429,102 @@ mod tests {
     fn sides_and_footnotes() {
         let r = p("Side A: TCP 42027 ¹ Side B: TCP 43027 ¹");
         assert_eq!(r.len(), 2);
-        assert_eq!(r[0], (vec![Tcp], 42027, 42027, "Side A".into(), false, false, vec!["1".into()]));
-        assert_eq!(r[1], (vec![Tcp], 43027, 43027, "Side B".into(), false, false, vec!["1".into()]));
+        assert_eq!(
+            r[0],
+            (
+                vec![Tcp],
+                42027,
+                42027,
+                "Side A".into(),
+                false,
+                false,
+                vec!["1".into()]
+            )
+        );
+        assert_eq!(
+            r[1],
+            (
+                vec![Tcp],
+                43027,
+                43027,
+                "Side B".into(),
+                false,
+                false,
+                vec!["1".into()]
+            )
+        );
         let r = p("A 側 : TCP 42027 ¹ B 側 : TCP 43027 ¹");
         assert_eq!(r[0].3, "A 側");
         assert_eq!(r[1].3, "B 側");
         assert_eq!(r[1].1, 43027);
         // PDF text dumps put the mark after a space: it is not port 1 and not port 14331
         let r = p("TCP 1433 1");
-        assert_eq!(r, vec![(vec![Tcp], 1433, 1433, String::new(), false, false, vec!["1".into()])]);
+        assert_eq!(
+            r,
+            vec![(
+                vec![Tcp],
+                1433,
+                1433,
+                String::new(),
+                false,
+                false,
+                vec!["1".into()]
+            )]
+        );
         let r = p("TCP 1433¹");
         assert_eq!(r[0].1, 1433);
         let r = p("Side A: TCP 42027 1 Side B: TCP 43027 1");
-        assert_eq!(r.iter().map(|x| x.1).collect::<Vec<_>>(), vec![42027, 43027]);
+        assert_eq!(
+            r.iter().map(|x| x.1).collect::<Vec<_>>(),
+            vec![42027, 43027]
+        );
         let r = p("1024-65535 \\*");
-        assert_eq!(r, vec![(vec![], 1024, 65535, String::new(), false, false, vec!["*".into()])]);
+        assert_eq!(
+            r,
+            vec![(
+                vec![],
+                1024,
+                65535,
+                String::new(),
+                false,
+                false,
+                vec!["*".into()]
+            )]
+        );
     }
 
     #[test]
     fn ranges() {
         let r = p("TCP 23000 - 28000 (First available)");
-        assert_eq!(r, vec![(vec![Tcp], 23000, 28000, "First available".into(), false, false, vec![])]);
+        assert_eq!(
+            r,
+            vec![(
+                vec![Tcp],
+                23000,
+                28000,
+                "First available".into(),
+                false,
+                false,
+                vec![]
+            )]
+        );
         assert_eq!(p("57501-65535")[0].2, 65535);
         assert_eq!(p("UDP 5000〜5010")[0].2, 5010);
         assert_eq!(p("ports 6000 to 6010")[0].2, 6010);
-        assert!(matches!(parse_port_cell("9000-8000"), CellParse::Invalid(_)));
+        assert!(matches!(
+            parse_port_cell("9000-8000"),
+            CellParse::Invalid(_)
+        ));
         assert!(matches!(parse_port_cell("70000"), CellParse::Invalid(_)));
     }
 
     #[test]
     fn port_first_cells() {
         let r = p("443/TCP (HTTPS)");
-        assert_eq!(r, vec![(vec![Tcp], 443, 443, "HTTPS".into(), false, false, vec![])]);
+        assert_eq!(
+            r,
+            vec![(vec![Tcp], 443, 443, "HTTPS".into(), false, false, vec![])]
+        );
         let r = p("143/TCP (IMAP), 993/TCP (secure IMAP)");
         assert_eq!(r[0].3, "IMAP");
         assert_eq!(r[1].3, "secure IMAP");
@@ -472,13 +549,21 @@ mod tests {
         assert_eq!(parse_port_cell("see comments"), CellParse::NoPort);
         assert_eq!(parse_port_cell("xxx"), CellParse::Placeholder);
         assert_eq!(parse_port_cell("?"), CellParse::Placeholder);
-        assert_eq!(parse_port_cell("*.cca, *.wav, *.vox, *.vox8"), CellParse::NotPort);
-        assert_eq!(parse_port_cell("TLS 1.2"), CellParse::NotPort);
         assert_eq!(
-            parse_port_cell("In Cisco Finesse Release 12.5(1) and later, BOSH notifications over 8445 port"),
+            parse_port_cell("*.cca, *.wav, *.vox, *.vox8"),
             CellParse::NotPort
         );
-        assert_eq!(parse_port_cell("指定メディア ポート範囲"), CellParse::NotPort);
+        assert_eq!(parse_port_cell("TLS 1.2"), CellParse::NotPort);
+        assert_eq!(
+            parse_port_cell(
+                "In Cisco Finesse Release 12.5(1) and later, BOSH notifications over 8445 port"
+            ),
+            CellParse::NotPort
+        );
+        assert_eq!(
+            parse_port_cell("指定メディア ポート範囲"),
+            CellParse::NotPort
+        );
         assert_eq!(
             parse_port_cell("1 The ports listed are the default ports for these connections."),
             CellParse::NotPort

@@ -26,8 +26,9 @@ impl Footnotes {
             };
             let t = text.trim_start();
             // "¹The ports ...", "* To configure ...", "† ... default", "1 The ports ..." (PDF dumps)
-            let starts_with_mark = t.starts_with(['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '*', '†', '‡', '§', '＊'])
-                || t.starts_with("\\*");
+            let starts_with_mark = t.starts_with([
+                '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '*', '†', '‡', '§', '＊',
+            ]) || t.starts_with("\\*");
             let (mark, rest) = if starts_with_mark {
                 let (rest, marks) = take_marks(t);
                 match marks.into_iter().next() {

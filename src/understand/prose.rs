@@ -23,9 +23,8 @@ static SLASH: LazyLock<Regex> =
 static DASH_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([A-Za-z][A-Za-z0-9/ ()._+-]{0,40}?)\s*[—–]\s*(\d{2,5})\b").unwrap()
 });
-static JA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(tcp|udp)\s*)?ポート\s*(?:番号\s*)?(\d{1,5})\b").unwrap()
-});
+static JA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:(tcp|udp)\s*)?ポート\s*(?:番号\s*)?(\d{1,5})\b").unwrap());
 
 fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -69,7 +68,12 @@ fn mentions(sentence: &str) -> Vec<Mention> {
     for c in DASH_NAME.captures_iter(sentence) {
         if let Some(p) = num(&c[2]) {
             let name = squash(c[1].trim_start_matches(['•', '-', ' ']));
-            out.push(Mention { start: p, end: p, transport: String::new(), listener: name });
+            out.push(Mention {
+                start: p,
+                end: p,
+                transport: String::new(),
+                listener: name,
+            });
         }
     }
     let f = fold(sentence);
@@ -78,35 +82,75 @@ fn mentions(sentence: &str) -> Vec<Mention> {
         if followed_by_version(&f, whole.end()) {
             continue;
         }
-        let tr = c.get(1).map(|m| m.as_str().to_lowercase()).unwrap_or_default();
+        let tr = c
+            .get(1)
+            .map(|m| m.as_str().to_lowercase())
+            .unwrap_or_default();
         let Some(first) = num(&c[2]) else { continue };
         if let Some(e) = c.get(4).and_then(|m| num(m.as_str())) {
             if e >= first && c.get(3).is_none_or(|m| m.as_str().is_empty()) {
-                out.push(Mention { start: first, end: e, transport: tr, listener: String::new() });
+                out.push(Mention {
+                    start: first,
+                    end: e,
+                    transport: tr,
+                    listener: String::new(),
+                });
                 continue;
             }
         }
-        out.push(Mention { start: first, end: first, transport: tr.clone(), listener: String::new() });
+        out.push(Mention {
+            start: first,
+            end: first,
+            transport: tr.clone(),
+            listener: String::new(),
+        });
         if let Some(more) = c.get(3) {
-            for n in more.as_str().split(|ch: char| !ch.is_ascii_digit()).filter_map(num) {
-                out.push(Mention { start: n, end: n, transport: tr.clone(), listener: String::new() });
+            for n in more
+                .as_str()
+                .split(|ch: char| !ch.is_ascii_digit())
+                .filter_map(num)
+            {
+                out.push(Mention {
+                    start: n,
+                    end: n,
+                    transport: tr.clone(),
+                    listener: String::new(),
+                });
             }
         }
     }
     for c in BEFORE_WORD.captures_iter(&f) {
         if let Some(p) = num(&c[1]) {
-            out.push(Mention { start: p, end: p, transport: String::new(), listener: String::new() });
+            out.push(Mention {
+                start: p,
+                end: p,
+                transport: String::new(),
+                listener: String::new(),
+            });
         }
     }
     for c in SLASH.captures_iter(&f) {
         if let Some(p) = num(&c[1]) {
-            out.push(Mention { start: p, end: p, transport: c[2].to_lowercase(), listener: String::new() });
+            out.push(Mention {
+                start: p,
+                end: p,
+                transport: c[2].to_lowercase(),
+                listener: String::new(),
+            });
         }
     }
     for c in JA.captures_iter(&f) {
         if let Some(p) = num(&c[2]) {
-            let tr = c.get(1).map(|m| m.as_str().to_lowercase()).unwrap_or_default();
-            out.push(Mention { start: p, end: p, transport: tr, listener: String::new() });
+            let tr = c
+                .get(1)
+                .map(|m| m.as_str().to_lowercase())
+                .unwrap_or_default();
+            out.push(Mention {
+                start: p,
+                end: p,
+                transport: tr,
+                listener: String::new(),
+            });
         }
     }
     out
@@ -135,7 +179,9 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                     continue;
                 }
                 if let Some(existing) = out.iter_mut().find(|r| {
-                    r.port_start == m.start && r.port_end == m.end && (r.transport == m.transport || m.transport.is_empty())
+                    r.port_start == m.start
+                        && r.port_end == m.end
+                        && (r.transport == m.transport || m.transport.is_empty())
                 }) {
                     if existing.listener.is_empty() && !m.listener.is_empty() {
                         existing.listener = m.listener;
@@ -187,15 +233,24 @@ mod tests {
     use super::*;
 
     fn ports(s: &str) -> Vec<(u16, String)> {
-        mentions(s).into_iter().map(|m| (m.start, m.listener)).collect()
+        mentions(s)
+            .into_iter()
+            .map(|m| (m.start, m.listener))
+            .collect()
     }
 
     #[test]
     fn finds_port_mentions() {
-        assert_eq!(ports("the 301 HTTP redirect is issued to the secured port 8445."), vec![(8445, String::new())]);
+        assert_eq!(
+            ports("the 301 HTTP redirect is issued to the secured port 8445."),
+            vec![(8445, String::new())]
+        );
         assert_eq!(
             ports("• BOSH/WebSocket (HTTP)—7071 • XMPP—5222 Use the CLI"),
-            vec![(7071, "BOSH/WebSocket (HTTP)".to_string()), (5222, "XMPP".to_string())]
+            vec![
+                (7071, "BOSH/WebSocket (HTTP)".to_string()),
+                (5222, "XMPP".to_string())
+            ]
         );
         assert!(ports("only support TLS 1.2 by default").is_empty());
         assert!(ports("see XEP-0124 for details").is_empty());

@@ -64,14 +64,21 @@ fn accepts(role: Option<Role>, s: Shape) -> bool {
 }
 
 /// Rebuilds rows (each `roles.len()` wide) from a flat run of cells.
-pub fn rebuild_rows(roles: &[Option<Role>], cells: &[String], continuation: bool) -> Vec<Vec<String>> {
+pub fn rebuild_rows(
+    roles: &[Option<Role>],
+    cells: &[String],
+    continuation: bool,
+) -> Vec<Vec<String>> {
     let width = roles.len();
     let has_transport_col = roles.contains(&Some(Role::Transport));
     // merge label-only cells ("Side A:") into the cell after them
     let mut merged: Vec<String> = Vec::new();
     let mut carry = String::new();
     for c in cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
-        if c.ends_with(':') && c.split_whitespace().count() <= 3 && !c.chars().any(|x| x.is_ascii_digit()) {
+        if c.ends_with(':')
+            && c.split_whitespace().count() <= 3
+            && !c.chars().any(|x| x.is_ascii_digit())
+        {
             carry.push_str(c);
             carry.push(' ');
             continue;
@@ -81,7 +88,8 @@ pub fn rebuild_rows(roles: &[Option<Role>], cells: &[String], continuation: bool
     }
     let shapes: Vec<Shape> = merged.iter().map(|c| shape(c, has_transport_col)).collect();
     // a text cell starts a row when a port cell follows it directly
-    let port_soon = |from: usize| matches!(shapes.get(from), Some(Shape::Port | Shape::Placeholder));
+    let port_soon =
+        |from: usize| matches!(shapes.get(from), Some(Shape::Port | Shape::Placeholder));
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut col: Option<usize> = None; // last filled column of the current row
     for (idx, cell) in merged.iter().enumerate() {
@@ -100,7 +108,10 @@ pub fn rebuild_rows(roles: &[Option<Role>], cells: &[String], continuation: bool
             (_, prev) => {
                 // no room to the right: continue the last text cell, or start a new row
                 if let (Some(p), true) = (prev, continuation) {
-                    if !matches!(s, Shape::Port | Shape::Placeholder) && !port_soon(idx + 1) && accepts(roles[p], Shape::Long) {
+                    if !matches!(s, Shape::Port | Shape::Placeholder)
+                        && !port_soon(idx + 1)
+                        && accepts(roles[p], Shape::Long)
+                    {
                         let last = rows.last_mut().unwrap();
                         last[p].push(' ');
                         last[p].push_str(cell);
@@ -174,16 +185,36 @@ mod tests {
     fn broken_pipe_rows_with_continuations() {
         let r = roles(&["Process", "Port", "Transport", "Direction", "Description"]);
         let cells: Vec<String> = [
-            "API Server", "5620", "TCP", "Inbound", "Listener for connections", "5621", "TCP",
-            "Inbound", "Listener for events", "", "1433", "TCP", "Outbound", "SQL Connection", "",
-            "Archiver", "445", "TCP", "Outbound", "CIFS file operations",
+            "API Server",
+            "5620",
+            "TCP",
+            "Inbound",
+            "Listener for connections",
+            "5621",
+            "TCP",
+            "Inbound",
+            "Listener for events",
+            "",
+            "1433",
+            "TCP",
+            "Outbound",
+            "SQL Connection",
+            "",
+            "Archiver",
+            "445",
+            "TCP",
+            "Outbound",
+            "CIFS file operations",
         ]
         .iter()
         .map(|s| s.to_string())
         .collect();
         let rows = rebuild_rows(&r, &cells, false);
         assert_eq!(rows.len(), 4);
-        assert_eq!(rows[1], vec!["", "5621", "TCP", "Inbound", "Listener for events"]);
+        assert_eq!(
+            rows[1],
+            vec!["", "5621", "TCP", "Inbound", "Listener for events"]
+        );
         assert_eq!(rows[3][0], "Archiver");
     }
 }

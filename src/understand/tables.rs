@@ -73,8 +73,14 @@ fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
             true
         }
         (
-            TableBody::Stream { cells, continuation: false },
-            TableBody::Stream { cells: more, continuation: false },
+            TableBody::Stream {
+                cells,
+                continuation: false,
+            },
+            TableBody::Stream {
+                cells: more,
+                continuation: false,
+            },
         ) if same_header => {
             cells.extend(more.iter().cloned());
             true
@@ -102,7 +108,15 @@ fn port_numbers(t: &FoundTable) -> BTreeSet<u16> {
 /// that grid's copy: the grid (which keeps row structure) stays and takes the flattened table's
 /// title, which sits where the table really is in the page.
 fn dedupe_flattened(tables: Vec<FoundTable>) -> Vec<FoundTable> {
-    let is_stream = |t: &FoundTable| matches!(t.body, TableBody::Stream { continuation: true, .. });
+    let is_stream = |t: &FoundTable| {
+        matches!(
+            t.body,
+            TableBody::Stream {
+                continuation: true,
+                ..
+            }
+        )
+    };
     if !tables.iter().any(is_stream) || !tables.iter().any(|t| !is_stream(t)) {
         return tables;
     }
@@ -177,7 +191,8 @@ impl Columns {
             .iter()
             .enumerate()
             .filter(|(i, r)| {
-                matches!(r, Some(Role::Notes)) || (matches!(r, Some(Role::Purpose)) && Some(*i) != listener)
+                matches!(r, Some(Role::Notes))
+                    || (matches!(r, Some(Role::Purpose)) && Some(*i) != listener)
             })
             .map(|(i, _)| i)
             .collect();
@@ -242,11 +257,16 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
     let width = t.header.len();
     let (rows, confidence) = match &t.body {
         TableBody::Grid(rows) => (rows.clone(), 0.95),
-        TableBody::Stream { cells, continuation } => {
-            (rebuild_rows(&cols.roles, cells, *continuation), 0.85)
-        }
+        TableBody::Stream {
+            cells,
+            continuation,
+        } => (rebuild_rows(&cols.roles, cells, *continuation), 0.85),
     };
-    let confidence = if cols.listener_guessed { confidence - 0.05 } else { confidence };
+    let confidence = if cols.listener_guessed {
+        confidence - 0.05
+    } else {
+        confidence
+    };
     let mut section = String::new();
     let mut last_listener = String::new();
     let mut placeholder_warnings = Vec::new();
@@ -284,7 +304,10 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
             continue;
         }
         // the listener, inherited by continuation rows whose first cell is empty
-        let mut listener = cols.listener.map(|c| text_cell(&row[c])).unwrap_or_default();
+        let mut listener = cols
+            .listener
+            .map(|c| text_cell(&row[c]))
+            .unwrap_or_default();
         if listener.is_empty() && cols.listener == Some(0) {
             listener = last_listener.clone();
         } else if listener.is_empty() {
@@ -369,7 +392,9 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                         port_end: spec.end,
                         port_side: side_for(role, direction).to_string(),
                         remote: remote.clone(),
-                        direction: direction.map(|d| d.as_str().to_string()).unwrap_or_default(),
+                        direction: direction
+                            .map(|d| d.as_str().to_string())
+                            .unwrap_or_default(),
                         qualifier: spec.qualifier.clone(),
                         default_port,
                         configurable,

@@ -1,0 +1,246 @@
+//! The command line: exit codes, bad input, determinism, the JSON schema.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_portolan"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> (i32, String) {
+    let out = bin().args(args).output().expect("portolan runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn read(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn bundled_fixtures_run_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let fixtures = root().join("fixtures");
+    let (code, err) = run(&[
+        "extract",
+        fixtures.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for f in ["ports.csv", "ports.json", "report.json", "report.md"] {
+        assert!(out.join(f).is_file(), "{f} written");
+    }
+    let report: serde_json::Value =
+        serde_json::from_slice(&read(&out.join("report.json"))).unwrap();
+    assert_eq!(report["totals"]["failed"], 0);
+    assert!(report["totals"]["records"].as_u64().unwrap() > 300);
+    // no stray temporary files
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count_and_path_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = root().join("fixtures/seeds");
+    let corpus = root().join("fixtures/corpus");
+    let (s, c) = (seeds.to_str().unwrap(), corpus.to_str().unwrap());
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    assert_eq!(
+        run(&["extract", s, c, "--out", a.to_str().unwrap(), "-j", "1"]).0,
+        0
+    );
+    assert_eq!(
+        run(&["extract", c, s, "--out", b.to_str().unwrap(), "-j", "4"]).0,
+        0
+    );
+    for f in ["ports.csv", "ports.json", "report.json", "report.md"] {
+        assert!(read(&a.join(f)) == read(&b.join(f)), "{f} differs");
+    }
+}
+
+#[test]
+fn ports_json_follows_the_committed_schema() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let fixtures = root().join("fixtures");
+    assert_eq!(
+        run(&[
+            "extract",
+            fixtures.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap()
+        ])
+        .0,
+        0
+    );
+    let schema: serde_json::Value =
+        serde_json::from_slice(&read(&root().join("schema/ports.schema.json"))).unwrap();
+    let data: serde_json::Value = serde_json::from_slice(&read(&out.join("ports.json"))).unwrap();
+    let compiled = jsonschema::JSONSchema::compile(&schema).expect("schema compiles");
+    if let Err(errors) = compiled.validate(&data) {
+        let msgs: Vec<String> = errors
+            .take(10)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        panic!("ports.json breaks the schema:\n{}", msgs.join("\n"));
+    }
+    // CSV header is exactly the schema's field order
+    let csv = String::from_utf8(read(&out.join("ports.csv"))).unwrap();
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        portolan::record::COLUMNS.join(",")
+    );
+}
+
+#[test]
+fn bad_files_are_reported_and_the_run_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir_all(docs.join(".git")).unwrap();
+    std::fs::write(docs.join("empty.txt"), b"").unwrap();
+    std::fs::write(docs.join("blank.md"), b"\n\n   \n").unwrap();
+    let junk: Vec<u8> = (0..50_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
+    std::fs::write(docs.join("junk.txt"), &junk).unwrap();
+    std::fs::write(
+        docs.join("elf.md"),
+        [0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0],
+    )
+    .unwrap();
+    std::fs::write(
+        docs.join("latin1.txt"),
+        b"Port \xe9t\xe9 Transport \xff\xfe\xfd\x80\x81",
+    )
+    .unwrap();
+    std::fs::write(docs.join("fake.pdf"), b"%PDF-1.7 not really").unwrap();
+    std::fs::write(docs.join(".git/HEAD.txt"), b"Port Transport\n22 TCP").unwrap();
+    std::fs::copy(
+        root().join("fixtures/seeds/000_finesse_en.txt"),
+        docs.join("good.txt"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let (code, err) = run(&[
+        "extract",
+        docs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&read(&out.join("report.json"))).unwrap();
+    let docs_r = report["documents"].as_array().unwrap();
+    let by_name = |n: &str| {
+        docs_r
+            .iter()
+            .find(|d| d["document"] == n)
+            .unwrap_or_else(|| panic!("{n} in report"))
+    };
+    assert!(by_name("empty.txt")["error"]
+        .as_str()
+        .unwrap()
+        .contains("empty"));
+    assert!(by_name("blank.md")["error"]
+        .as_str()
+        .unwrap()
+        .contains("empty"));
+    assert!(by_name("junk.txt")["error"].is_string());
+    assert!(by_name("elf.md")["error"]
+        .as_str()
+        .unwrap()
+        .contains("binary"));
+    assert!(by_name("latin1.txt")["error"]
+        .as_str()
+        .unwrap()
+        .contains("encoding"));
+    assert!(by_name("fake.pdf")["error"].is_string());
+    assert!(by_name("good.txt")["error"].is_null());
+    assert_eq!(by_name("good.txt")["records"], 11);
+    assert!(!docs_r
+        .iter()
+        .any(|d| d["document"].as_str().unwrap().contains(".git")));
+    let md = String::from_utf8(read(&out.join("report.md"))).unwrap();
+    assert!(md.contains("## Errors") && md.contains("junk.txt"), "{md}");
+}
+
+#[test]
+fn usage_and_output_errors_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("nope");
+    assert_eq!(
+        run(&[
+            "extract",
+            missing.to_str().unwrap(),
+            "--out",
+            tmp.path().to_str().unwrap()
+        ])
+        .0,
+        1
+    );
+    assert_eq!(run(&["extract", "--no-such-flag"]).0, 1);
+    // --out names a file: nothing can be written, and the file is left as it was
+    let file = tmp.path().join("file");
+    std::fs::write(&file, b"keep me").unwrap();
+    let seed = root().join("fixtures/seeds/003_finesse-devguide_en.txt");
+    let (code, err) = run(&[
+        "extract",
+        seed.to_str().unwrap(),
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(read(&file), b"keep me");
+    let (code, help) = {
+        let o = bin().args(["extract", "--help"]).output().unwrap();
+        (
+            o.status.code().unwrap(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    assert_eq!(code, 0);
+    assert!(help.contains("Exit codes"), "{help}");
+}
+
+#[test]
+fn a_rerun_replaces_outputs_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let seed = root().join("fixtures/seeds/003_finesse-devguide_en.txt");
+    let other = root().join("fixtures/seeds/000_finesse_en.txt");
+    assert_eq!(
+        run(&[
+            "extract",
+            other.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap()
+        ])
+        .0,
+        0
+    );
+    assert_eq!(
+        run(&[
+            "extract",
+            seed.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap()
+        ])
+        .0,
+        0
+    );
+    let csv = String::from_utf8(read(&out.join("ports.csv"))).unwrap();
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+}

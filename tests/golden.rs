@@ -1,0 +1,160 @@
+//! Golden files: every document under fixtures/ is extracted on its own and compared with
+//! golden/<same path>.csv and .json. A mismatch prints which records were added, removed or
+//! changed, field by field.
+//!
+//! Rewrite the golden files on purpose with `PORTOLAN_BLESS=1 cargo test --test golden` (or
+//! `just bless`), then check every changed row by eye against its document before committing.
+
+use portolan::diff::{diff_records, render};
+use portolan::discover::{discover, Input};
+use portolan::emit::{to_csv, to_json};
+use portolan::extract;
+use portolan::record::PortRecord;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixtures() -> Vec<Input> {
+    discover(&[root().join("fixtures")]).expect("fixtures/ is readable")
+}
+
+fn golden_paths(document: &str) -> (PathBuf, PathBuf) {
+    let g = root().join("golden");
+    (
+        g.join(format!("{document}.csv")),
+        g.join(format!("{document}.json")),
+    )
+}
+
+#[derive(serde::Deserialize)]
+struct PortsJson {
+    records: Vec<PortRecord>,
+}
+
+/// Extracts one fixture exactly as `portolan extract <file> --out DIR` would.
+fn extract_single(input: &Input) -> (Vec<u8>, Vec<u8>, Vec<PortRecord>) {
+    let name = input
+        .path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let single = Input {
+        document: name,
+        path: input.path.clone(),
+    };
+    let x = extract(&[single], &|| {});
+    (to_csv(&x.records), to_json(&x.records), x.records)
+}
+
+#[test]
+fn every_fixture_matches_its_golden_files() {
+    let bless = std::env::var_os("PORTOLAN_BLESS").is_some_and(|v| v != "0");
+    let mut failures = Vec::new();
+    let inputs = fixtures();
+    assert!(
+        inputs.len() >= 14,
+        "fixtures/ holds the seeds and the corpus"
+    );
+    for input in &inputs {
+        let (csv_path, json_path) = golden_paths(&input.document);
+        let (csv, json, records) = extract_single(input);
+        if bless {
+            std::fs::create_dir_all(csv_path.parent().unwrap()).unwrap();
+            std::fs::write(&csv_path, &csv).unwrap();
+            std::fs::write(&json_path, &json).unwrap();
+            continue;
+        }
+        let (Ok(want_csv), Ok(want_json)) = (std::fs::read(&csv_path), std::fs::read(&json_path))
+        else {
+            failures.push(format!(
+                "{}: no golden files ({}); write them with `just bless` after checking the output by eye",
+                input.document,
+                csv_path.display()
+            ));
+            continue;
+        };
+        if want_csv == csv && want_json == json {
+            continue;
+        }
+        let want: PortsJson = match serde_json::from_slice(&want_json) {
+            Ok(w) => w,
+            Err(e) => {
+                failures.push(format!(
+                    "{}: golden JSON does not parse: {e}",
+                    json_path.display()
+                ));
+                continue;
+            }
+        };
+        let d = diff_records(&want.records, &records);
+        let mut msg = render(&d, "golden", "extracted");
+        if msg.is_empty() {
+            msg = if want_csv != csv {
+                "same records, but the CSV bytes differ (formatting or ids)".into()
+            } else {
+                "same records, but the JSON bytes differ (formatting or ids)".into()
+            };
+        }
+        failures.push(format!("{}:\n{msg}", input.document));
+    }
+    // golden files whose fixture is gone are stale
+    for entry in walk(&root().join("golden")) {
+        let rel = entry
+            .strip_prefix(root().join("golden"))
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let doc = rel.trim_end_matches(".csv").trim_end_matches(".json");
+        if !inputs.iter().any(|i| i.document == doc) {
+            failures.push(format!("golden/{rel}: no fixture fixtures/{doc}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn an_edited_golden_row_fails_readably() {
+    let input = fixtures()
+        .into_iter()
+        .find(|i| i.document == "seeds/000_finesse_en.txt")
+        .expect("seed 000 is a fixture");
+    let (_, json_path) = golden_paths(&input.document);
+    let want: PortsJson = serde_json::from_slice(&std::fs::read(json_path).unwrap()).unwrap();
+    let mut edited = want.records.clone();
+    edited[0].port_start = 8080;
+    edited[0].port_end = 8080;
+    edited[1].direction = "inbound".into();
+    edited.pop();
+    let d = diff_records(&edited, &want.records);
+    let text = render(&d, "golden", "extracted");
+    assert_eq!(
+        (d.added.len(), d.removed.len(), d.changed.len()),
+        (1, 0, 2),
+        "{text}"
+    );
+    assert!(text.contains("port_start: \"8080\" -> \"80\""), "{text}");
+    assert!(
+        text.contains("direction: \"inbound\" -> \"bidirectional\""),
+        "{text}"
+    );
+    assert!(text.contains("+ added:"), "{text}");
+}
