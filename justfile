@@ -1,0 +1,35 @@
+# portolan: vendor port chapters in, one canonical port dataset out.
+
+# list the recipes
+default:
+    @just --list
+
+# extract the bundled fixtures (or PATHS) into out/
+run *PATHS:
+    cargo run --release -- extract {{PATHS}} --out out
+
+# run every test (unit, golden files, command line)
+test:
+    cargo test
+
+# rewrite golden/ from the current output; check every changed row by eye before committing
+bless:
+    PORTOLAN_BLESS=1 cargo test --test golden
+    git status --short golden/
+
+# formatting and lints, as CI runs them
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --all-targets -- -D warnings
+
+# benchmark: documents/s, MB/s and peak memory on a generated corpus (BENCH_DOCS=2000)
+bench:
+    cargo bench --bench extract
+
+# extract the real seeds and corpus from ../shared into out-shared/
+shared:
+    cargo run --release -- extract ../shared/seeds ../shared/corpus --out out-shared
+
+# fuzz the port-cell grammar and the text decoder (needs nightly and cargo-fuzz)
+fuzz TARGET="decode_text":
+    cd fuzz && cargo +nightly fuzz run {{TARGET}} -- -max_total_time=60
