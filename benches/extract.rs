@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -28,7 +32,10 @@ fn build_corpus(root: &Path, n: usize) -> PathBuf {
     }
     let _ = std::fs::remove_dir_all(&dir);
     let mut src = Vec::new();
-    fixtures(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures"), &mut src);
+    fixtures(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        &mut src,
+    );
     for i in 0..n {
         let f = &src[i % src.len()];
         let sub = dir.join(format!("{:03}", i / 100));
@@ -37,7 +44,9 @@ fn build_corpus(root: &Path, n: usize) -> PathBuf {
         let mut bytes = std::fs::read(f).unwrap();
         // UTF-16 and legacy encodings stay as they are; UTF-8 documents get a distinct tail
         if std::str::from_utf8(&bytes).is_ok() {
-            bytes.extend_from_slice(format!("\n\nGenerated copy {i} for the benchmark.\n").as_bytes());
+            bytes.extend_from_slice(
+                format!("\n\nGenerated copy {i} for the benchmark.\n").as_bytes(),
+            );
         }
         std::fs::write(sub.join(format!("{i:05}-{name}")), bytes).unwrap();
     }
@@ -56,13 +65,21 @@ struct Stats {
 fn run(corpus: &Path, threads: Option<usize>) -> Stats {
     let out = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_portolan"));
-    cmd.arg("extract").arg(corpus).arg("--out").arg(out.path()).arg("--quiet").arg("--stats");
+    cmd.arg("extract")
+        .arg(corpus)
+        .arg("--out")
+        .arg(out.path())
+        .arg("--quiet")
+        .arg("--stats");
     if let Some(t) = threads {
         cmd.arg("-j").arg(t.to_string());
     }
     let o = cmd.output().expect("portolan runs");
     let err = String::from_utf8_lossy(&o.stderr);
-    let line = err.lines().find(|l| l.starts_with("stats:")).unwrap_or_else(|| panic!("no stats in {err}"));
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("stats:"))
+        .unwrap_or_else(|| panic!("no stats in {err}"));
     let get = |k: &str| -> String {
         line.split_whitespace()
             .find_map(|kv| kv.strip_prefix(&format!("{k}=")).map(str::to_string))
@@ -106,13 +123,21 @@ fn main() {
     if std::env::args().any(|a| a == "--test") || std::env::args().any(|a| a == "--list") {
         return;
     }
-    let n: usize = std::env::var("BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
-    let cores = std::thread::available_parallelism().map(|c| c.get()).unwrap_or(1);
+    let n: usize = std::env::var("BENCH_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let cores = std::thread::available_parallelism()
+        .map(|c| c.get())
+        .unwrap_or(1);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-corpus");
     let small = build_corpus(&root, n);
     let large = build_corpus(&root, n * 2);
     println!("portolan extract benchmark ({cores} cores; best of 3 runs)");
     report("1 thread", &best_of(&small, Some(1), 3));
     report(&format!("{cores} threads"), &best_of(&small, None, 3));
-    report(&format!("{cores} threads, 2x documents"), &best_of(&large, None, 3));
+    report(
+        &format!("{cores} threads, 2x documents"),
+        &best_of(&large, None, 3),
+    );
 }

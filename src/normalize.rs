@@ -51,7 +51,7 @@ pub fn take_marks(s: &str) -> (String, Vec<Mark>) {
             // `*.log` is a file pattern, not a mark; a mark never starts a word.
             if chars
                 .peek()
-                .is_some_and(|n| n.is_alphanumeric() || *n == '.')
+                .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '.')
             {
                 out.push(c);
                 continue;
@@ -76,7 +76,13 @@ pub fn take_marks(s: &str) -> (String, Vec<Mark>) {
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = true;
-    for c in s.nfkc() {
+    // NFKC leaves ASCII as it is: skip the normalizer for the common case
+    let chars: Box<dyn Iterator<Item = char>> = if s.is_ascii() {
+        Box::new(s.chars())
+    } else {
+        Box::new(s.nfkc())
+    };
+    for c in chars {
         let c = match c {
             '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
             | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
@@ -178,6 +184,10 @@ mod tests {
         let (t, m) = take_marks("NodePort Services†");
         assert_eq!(fold(&t), "NodePort Services");
         assert_eq!(m, vec!["†"]);
+        let (t, m) = take_marks("1024-65535\\*");
+        assert_eq!((t.trim(), m), ("1024-65535", vec!["*".to_string()]));
+        let (_, m) = take_marks("\\*メディアの種類");
+        assert_eq!(m, vec!["*"]);
         let (t, m) = take_marks("*.log");
         assert_eq!(t, "*.log");
         assert!(m.is_empty());

@@ -30,9 +30,17 @@ struct RawVocab {
     prose: BTreeMap<String, PerLang>,
 }
 
-/// A list of phrases (already matching keys) from every language.
+/// A list of phrases (already matching keys) from every language, with their space-free forms
+/// precomputed for CJK matching.
 #[derive(Debug, Clone, Default)]
-pub struct Phrases(Vec<String>);
+pub struct Phrases {
+    phrases: Vec<String>,
+    compact: Vec<String>,
+}
+
+fn compact(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
 
 impl Phrases {
     fn from_lang(p: &PerLang) -> Self {
@@ -40,21 +48,30 @@ impl Phrases {
         // longest first so that callers that strip a phrase strip the longest one
         v.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         v.dedup();
-        Phrases(v)
+        let compact = v.iter().map(|p| compact(p)).collect();
+        Phrases {
+            phrases: v,
+            compact,
+        }
     }
     /// True when the key `k` contains one of the phrases.
     pub fn found_in(&self, k: &str) -> bool {
-        self.0.iter().any(|p| has_phrase(k, p))
+        let mut ck: Option<String> = None;
+        self.phrases.iter().zip(&self.compact).any(|(p, c)| {
+            if p.is_ascii() {
+                has_phrase(k, p)
+            } else {
+                ck.get_or_insert_with(|| compact(k)).contains(c.as_str())
+            }
+        })
     }
     /// True when the key `k` is exactly one of the phrases (spaces ignored).
     pub fn is(&self, k: &str) -> bool {
-        let c: String = k.chars().filter(|c| !c.is_whitespace()).collect();
-        self.0
-            .iter()
-            .any(|p| p.chars().filter(|c| !c.is_whitespace()).collect::<String>() == c)
+        let c = compact(k);
+        self.compact.iter().any(|p| *p == c)
     }
     pub fn iter(&self) -> impl Iterator<Item = &String> {
-        self.0.iter()
+        self.phrases.iter()
     }
 }
 
@@ -152,6 +169,8 @@ pub struct Vocab {
     pub flag_configurable: Phrases,
     pub flag_default: Phrases,
     pub no_port: Phrases,
+    pub not_applicable: Phrases,
+    pub see_notes: Phrases,
     pub placeholder: Phrases,
     pub range_words: Phrases,
     pub list_words: Phrases,
@@ -201,6 +220,8 @@ impl Vocab {
             flag_configurable: Phrases::from_lang(section(&raw.port_cell, "flag_configurable")),
             flag_default: Phrases::from_lang(section(&raw.port_cell, "flag_default")),
             no_port: Phrases::from_lang(section(&raw.port_cell, "no_port")),
+            not_applicable: Phrases::from_lang(section(&raw.port_cell, "not_applicable")),
+            see_notes: Phrases::from_lang(section(&raw.port_cell, "see_notes")),
             placeholder: Phrases::from_lang(section(&raw.port_cell, "placeholder")),
             range_words: Phrases::from_lang(section(&raw.port_cell, "range_words")),
             list_words: Phrases::from_lang(section(&raw.port_cell, "list_words")),

@@ -14,8 +14,13 @@ static SEPARATOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$").unwrap());
 static MD_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$").unwrap());
-static HTML_TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>").unwrap());
+/// HTML tags that markdown sources embed; anything else in angle brackets (`<FQDN>`, `<port>`)
+/// is text and stays.
+static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)</?(?:a|b|i|u|s|p|br|hr|em|strong|code|span|div|sup|sub|ul|ol|li|dl|dt|dd|table|thead|tbody|tr|td|th|img|font|small|big|tt|pre|kbd|var|abbr|cite|q|blockquote|section|nav|header|footer)\b[^<>]*/?>").unwrap()
+});
+static ITALIC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(^|[\s(\x22])_([^_\s][^_]*?)_($|[\s).,;:\x22])").unwrap());
 static MD_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").unwrap());
 static HEADING_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*\{#[^}]*\}\s*$").unwrap());
 static BOLD_LINE: LazyLock<Regex> =
@@ -24,8 +29,21 @@ static FOOTNOTE_DEF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:\\?[*†‡§]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|[1-9]\s+\p{Lu}|[1-9]\s+\p{Han})").unwrap()
 });
 
+fn is_footnote_def(line: &str) -> bool {
+    let first = line.trim_start().chars().next().unwrap_or(' ');
+    (first.is_ascii_digit() || !first.is_alphanumeric()) && FOOTNOTE_DEF.is_match(line)
+}
+
+fn is_md_heading(line: &str) -> bool {
+    line.trim_start().starts_with('#') && MD_HEADING.is_match(line)
+}
+
 /// Markdown and HTML inline markup to plain text: tags, links, bold, escapes, entities.
 pub fn clean_inline(s: &str) -> String {
+    if !s.contains(['<', '[', '*', '\\', '&', '`', '_']) {
+        return squash(s);
+    }
+    let s = s.replace("<li>", " • ").replace("<LI>", " • ");
     let s = s
         .replace("<br/>", " ")
         .replace("<br />", " ")
@@ -35,6 +53,7 @@ pub fn clean_inline(s: &str) -> String {
         .replace("\\>", "\u{E001}");
     let s = HTML_TAG.replace_all(&s, " ");
     let s = MD_LINK.replace_all(&s, "$1");
+    let s = ITALIC.replace_all(&s, "$1$2$3");
     let s = s
         .replace('\u{E000}', "<")
         .replace('\u{E001}', ">")
@@ -104,7 +123,7 @@ fn split_pipe(s: &str) -> Vec<String> {
 }
 
 fn separator_width(line: &str) -> Option<usize> {
-    if !SEPARATOR.is_match(line) || !line.contains('-') {
+    if !line.contains("---") || !SEPARATOR.is_match(line) {
         return None;
     }
     Some(line.split('|').filter(|p| p.contains('-')).count())
@@ -329,7 +348,7 @@ pub fn decode(text: &str, _format: Format) -> Document {
     let mut meta = Meta::default();
     let skip = front_matter(&all, &mut meta);
     let lines = &all[skip..];
-    let md_headings = lines.iter().any(|l| MD_HEADING.is_match(l));
+    let md_headings = lines.iter().any(|l| is_md_heading(l));
     let pipes = find_pipe_tables(lines);
     let v = vocab();
     let mut b = Builder {
@@ -350,7 +369,10 @@ pub fn decode(text: &str, _format: Format) -> Document {
             i += 1;
             continue;
         }
-        if let Some(c) = MD_HEADING.captures(raw) {
+        if let Some(c) = is_md_heading(raw)
+            .then(|| MD_HEADING.captures(raw))
+            .flatten()
+        {
             let h = clean_inline(&HEADING_ID.replace(&c[2], ""));
             b.blocks.push(Block::Heading {
                 text: h.clone(),
@@ -475,11 +497,11 @@ pub fn decode(text: &str, _format: Format) -> Document {
                     continue;
                 }
                 if pipes.contains_key(&i)
-                    || MD_HEADING.is_match(l)
+                    || is_md_heading(l)
                     || l.contains('\t')
                     || is_caption(lt)
                     || note_marker(lt) == Some(true)
-                    || FOOTNOTE_DEF.is_match(lt)
+                    || is_footnote_def(lt)
                     || header_run(lines, i).is_some()
                 {
                     break;
@@ -548,7 +570,7 @@ pub fn decode(text: &str, _format: Format) -> Document {
         if text.is_empty() {
             continue;
         }
-        if note_marker(&text).is_some() || FOOTNOTE_DEF.is_match(&para) {
+        if note_marker(&text).is_some() || is_footnote_def(&para) {
             b.blocks.push(Block::Note { text, page: None });
         } else if !md_headings && is_heading_like(&text) {
             b.blocks.push(Block::Heading {
@@ -617,7 +639,7 @@ mod tests {
         assert_eq!(clean_inline("UDP &amp; TCP"), "UDP & TCP");
         assert_eq!(
             clean_inline("\"Client Frontend _\\<Server name\\>_\""),
-            "\"Client Frontend _<Server name>_\""
+            "\"Client Frontend <Server name>\""
         );
     }
 

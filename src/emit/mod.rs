@@ -11,10 +11,17 @@ use std::path::Path;
 
 /// `ports.csv` as bytes.
 pub fn to_csv(records: &[PortRecord]) -> Vec<u8> {
+    let mut v = Vec::new();
+    write_csv(&mut v, records).expect("in-memory write");
+    v
+}
+
+/// Writes `ports.csv` to `out`.
+pub fn write_csv<W: Write>(out: W, records: &[PortRecord]) -> std::io::Result<()> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    w.write_record(COLUMNS).expect("in-memory write");
+        .from_writer(out);
+    w.write_record(COLUMNS)?;
     for r in records {
         let row: [String; 25] = [
             r.id.clone(),
@@ -43,9 +50,9 @@ pub fn to_csv(records: &[PortRecord]) -> Vec<u8> {
             format!("{:.2}", r.confidence),
             r.raw.clone(),
         ];
-        w.write_record(&row).expect("in-memory write");
+        w.write_record(&row)?;
     }
-    w.into_inner().expect("in-memory write")
+    w.flush()
 }
 
 #[derive(Serialize)]
@@ -56,13 +63,21 @@ struct PortsJson<'a> {
 
 /// `ports.json` as bytes (pretty-printed, newline-terminated).
 pub fn to_json(records: &[PortRecord]) -> Vec<u8> {
-    let mut v = serde_json::to_vec_pretty(&PortsJson {
-        schema_version: SCHEMA_VERSION,
-        records,
-    })
-    .expect("records serialize");
-    v.push(b'\n');
+    let mut v = Vec::new();
+    write_json(&mut v, records).expect("in-memory write");
     v
+}
+
+/// Writes `ports.json` to `out`.
+pub fn write_json<W: Write>(mut out: W, records: &[PortRecord]) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(
+        &mut out,
+        &PortsJson {
+            schema_version: SCHEMA_VERSION,
+            records,
+        },
+    )?;
+    out.write_all(b"\n")
 }
 
 #[derive(Serialize)]
@@ -160,6 +175,15 @@ pub fn report_md(reports: &[DocReport]) -> Vec<u8> {
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RunError> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// Writes to `path` atomically: `fill` writes into a temporary file beside it, which then
+/// replaces `path` in one rename.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), RunError> {
     let io = |e: std::io::Error| RunError::Io {
         path: path.display().to_string(),
         source: e,
@@ -170,10 +194,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RunError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let mut f = std::fs::File::create(&tmp).map_err(io)?;
-    f.write_all(bytes).map_err(io)?;
-    f.sync_all().map_err(io)?;
-    drop(f);
+    let f = std::fs::File::create(&tmp).map_err(io)?;
+    let mut w = std::io::BufWriter::new(f);
+    let written = fill(&mut w).and_then(|_| w.flush());
+    let synced = written.and_then(|_| w.get_ref().sync_all());
+    drop(w);
+    if let Err(e) = synced {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(e));
+    }
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         io(e)
@@ -186,15 +215,9 @@ pub fn write_outputs(dir: &Path, x: &Extraction) -> Result<(), RunError> {
         path: dir.display().to_string(),
         source: e,
     })?;
-    // build everything first, then write: an error while building leaves old outputs untouched
-    let files = [
-        ("ports.csv", to_csv(&x.records)),
-        ("ports.json", to_json(&x.records)),
-        ("report.json", report_json(&x.reports)),
-        ("report.md", report_md(&x.reports)),
-    ];
-    for (name, bytes) in files {
-        write_atomic(&dir.join(name), &bytes)?;
-    }
-    Ok(())
+    // each file is streamed into a temporary file and renamed into place
+    write_atomic_with(&dir.join("ports.csv"), |w| write_csv(w, &x.records))?;
+    write_atomic_with(&dir.join("ports.json"), |w| write_json(w, &x.records))?;
+    write_atomic(&dir.join("report.json"), &report_json(&x.reports))?;
+    write_atomic(&dir.join("report.md"), &report_md(&x.reports))
 }

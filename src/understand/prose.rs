@@ -31,6 +31,13 @@ fn sentences(text: &str) -> Vec<String> {
     let mut cur = String::new();
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
+        if c == '•' {
+            if !cur.trim().is_empty() {
+                out.push(std::mem::take(&mut cur));
+            } else {
+                cur.clear();
+            }
+        }
         cur.push(c);
         let end = matches!(c, '。' | '!' | '?')
             || (c == '.' && chars.get(i + 1).is_none_or(|n| n.is_whitespace()));
@@ -65,7 +72,14 @@ fn followed_by_version(text: &str, end: usize) -> bool {
 
 fn mentions(sentence: &str) -> Vec<Mention> {
     let mut out = Vec::new();
-    for c in DASH_NAME.captures_iter(sentence) {
+    if !sentence.chars().any(|c| c.is_ascii_digit()) {
+        return out;
+    }
+    let dashed = sentence.contains(['—', '–']);
+    let f = fold(sentence);
+    let lower = f.to_lowercase();
+    let port_word = lower.contains("port");
+    for c in DASH_NAME.captures_iter(if dashed { sentence } else { "" }) {
         if let Some(p) = num(&c[2]) {
             let name = squash(c[1].trim_start_matches(['•', '-', ' ']));
             out.push(Mention {
@@ -76,8 +90,7 @@ fn mentions(sentence: &str) -> Vec<Mention> {
             });
         }
     }
-    let f = fold(sentence);
-    for c in AFTER_WORD.captures_iter(&f) {
+    for c in AFTER_WORD.captures_iter(if port_word { &f } else { "" }) {
         let whole = c.get(0).unwrap();
         if followed_by_version(&f, whole.end()) {
             continue;
@@ -119,7 +132,7 @@ fn mentions(sentence: &str) -> Vec<Mention> {
             }
         }
     }
-    for c in BEFORE_WORD.captures_iter(&f) {
+    for c in BEFORE_WORD.captures_iter(if port_word { &f } else { "" }) {
         if let Some(p) = num(&c[1]) {
             out.push(Mention {
                 start: p,
@@ -129,7 +142,7 @@ fn mentions(sentence: &str) -> Vec<Mention> {
             });
         }
     }
-    for c in SLASH.captures_iter(&f) {
+    for c in SLASH.captures_iter(if f.contains('/') { &f } else { "" }) {
         if let Some(p) = num(&c[1]) {
             out.push(Mention {
                 start: p,
@@ -139,7 +152,7 @@ fn mentions(sentence: &str) -> Vec<Mention> {
             });
         }
     }
-    for c in JA.captures_iter(&f) {
+    for c in JA.captures_iter(if f.contains("ポート") { &f } else { "" }) {
         if let Some(p) = num(&c[2]) {
             let tr = c
                 .get(1)

@@ -4,7 +4,7 @@
 use crate::document::{Block, Document, Table, TableBody};
 use crate::normalize::{key, squash, take_marks};
 use crate::record::PortRecord;
-use crate::understand::cells::{parse_port_cell, CellParse};
+use crate::understand::cells::{parse_port_cell, CellParse, PortSpec};
 use crate::understand::stream::rebuild_rows;
 use crate::understand::Footnotes;
 use crate::vocab::{vocab, Direction, Role, Transport};
@@ -225,11 +225,58 @@ pub struct TableResult {
 /// A name cell as a record field: footnote marks off, whitespace squashed, a lone dash is empty.
 fn text_cell(cell: &str) -> String {
     let s = squash(&take_marks(cell).0);
-    if s.chars().all(|c| matches!(c, '-' | '—' | '–' | '−')) {
+    if s.chars().all(|c| matches!(c, '-' | '—' | '–' | '−')) || vocab().not_applicable.is(&key(&s))
+    {
         String::new()
     } else {
         s
     }
+}
+
+/// Ports listed in a notes cell that the port cell points to ("see comments"): list items of the
+/// shape "label: ports" ("SOCKS4, SOCKS5: 1081, 1080"). The label becomes the qualifier; a
+/// transport named in the text before the list ("the following TCP ports") applies to them all.
+fn ports_in_notes_list(notes: &str) -> (Vec<PortSpec>, Vec<String>) {
+    let v = vocab();
+    let mut items = notes.split('•');
+    let intro = items.next().unwrap_or("");
+    let transports = v.transports_in(intro);
+    let (mut specs, mut raws) = (Vec::new(), Vec::new());
+    for item in items {
+        let item = item.trim();
+        let Some((label, rest)) = item.rsplit_once(':') else {
+            continue;
+        };
+        let CellParse::Ports(found) = parse_port_cell(rest) else {
+            continue;
+        };
+        for mut s in found {
+            if s.transports.is_empty() {
+                s.transports = transports.clone();
+            }
+            if s.qualifier.is_empty() {
+                s.qualifier = squash(label);
+            }
+            specs.push(s);
+            raws.push(item.to_string());
+        }
+    }
+    (specs, raws)
+}
+
+/// Flags stated as a parenthetical of their own in a notes cell: "... clients (default)".
+fn notes_flags(notes: &str) -> (bool, bool) {
+    let v = vocab();
+    let (mut d, mut c) = (false, false);
+    for part in notes.split('(').skip(1) {
+        let Some((inner, _)) = part.split_once(')') else {
+            continue;
+        };
+        let k = key(inner);
+        d |= v.flag_default.is(&k);
+        c |= v.flag_configurable.is(&k);
+    }
+    (d, c)
 }
 
 fn side_for(role: Role, dir: Option<Direction>) -> &'static str {
@@ -274,8 +321,14 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
         let rownum = ri as u32 + 1;
         let mut row: Vec<String> = row.clone();
         if row.len() > width {
-            // cells spliced in past the last column belong to the last column
-            let extra: Vec<String> = row.drain(width..).filter(|c| !c.is_empty()).collect();
+            // cells spliced in past the last column belong to the last column, unless they are a
+            // note marker or repeat what the last column already says
+            let last_text = squash(&row[width - 1]);
+            let extra: Vec<String> = row
+                .drain(width..)
+                .filter(|c| !c.is_empty() && !v.note_markers.is(&key(c)))
+                .filter(|c| !last_text.contains(&squash(c)))
+                .collect();
             if !extra.is_empty() {
                 let last = &mut row[width - 1];
                 for e in extra {
@@ -331,6 +384,8 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                 .collect::<Vec<_>>()
                 .join(" "),
         );
+        // "(default)" or "(configurable)" written in the notes applies to the row's ports
+        let (notes_default, notes_configurable) = notes_flags(&notes);
         // footnote marks outside the port cells apply to every port of the row
         let port_cols: Vec<usize> = cols.ports.iter().map(|p| p.0).collect();
         let row_marks: Vec<String> = (0..width)
@@ -339,8 +394,14 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
             .collect();
         for &(pc, role) in &cols.ports {
             let cell = row[pc].trim();
+            let mut raw_of: Option<Vec<String>> = None;
             let specs = match parse_port_cell(cell) {
                 CellParse::Ports(s) => s,
+                CellParse::NoPort if v.see_notes.found_in(&key(cell)) => {
+                    let (specs, raws) = ports_in_notes_list(&notes);
+                    raw_of = Some(raws);
+                    specs
+                }
                 CellParse::Placeholder => {
                     placeholder_warnings.push(format!(
                         "table \"{}\" row {rownum}: placeholder port cell \"{}\" gives no record",
@@ -359,7 +420,15 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                 }
                 CellParse::NoPort | CellParse::NotPort => continue,
             };
-            for spec in specs {
+            for (si, spec) in specs.into_iter().enumerate() {
+                let raw = raw_of
+                    .as_ref()
+                    .map_or_else(|| cell.to_string(), |r| r[si].clone());
+                let confidence = if raw_of.is_some() {
+                    confidence - 0.15
+                } else {
+                    confidence
+                };
                 let transports: Vec<Option<Transport>> = if !spec.transports.is_empty() {
                     spec.transports.iter().copied().map(Some).collect()
                 } else if !col_transports.is_empty() {
@@ -367,7 +436,10 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                 } else {
                     vec![None]
                 };
-                let (mut default_port, mut configurable) = (spec.default_port, spec.configurable);
+                let (mut default_port, mut configurable) = (
+                    spec.default_port || notes_default,
+                    spec.configurable || notes_configurable,
+                );
                 for m in spec.marks.iter().chain(row_marks.iter()) {
                     let (d, c) = footnotes.flags(m);
                     default_port |= d;
@@ -401,7 +473,7 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                         notes: notes.clone(),
                         source: "table".into(),
                         confidence,
-                        raw: cell.to_string(),
+                        raw: raw.clone(),
                         table_index,
                     });
                 }
