@@ -68,7 +68,7 @@ impl Phrases {
     /// True when the key `k` is exactly one of the phrases (spaces ignored).
     pub fn is(&self, k: &str) -> bool {
         let c = compact(k);
-        self.compact.iter().any(|p| *p == c)
+        self.compact.contains(&c)
     }
     pub fn iter(&self) -> impl Iterator<Item = &String> {
         self.phrases.iter()
