@@ -34,7 +34,7 @@ pub const COLUMNS: [&str; 25] = [
     "raw",
 ];
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PortRecord {
     pub id: String,
     pub vendor: String,

@@ -205,32 +205,18 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                     continue;
                 }
                 out.push(PortRecord {
-                    id: String::new(),
-                    vendor: String::new(),
-                    product: String::new(),
-                    release: String::new(),
-                    language: String::new(),
-                    document: String::new(),
-                    format: String::new(),
                     page: *page,
                     table: String::new(),
-                    section: String::new(),
                     row: 0,
                     listener: m.listener,
                     transport: m.transport,
                     port_start: m.start,
                     port_end: m.end,
-                    port_side: String::new(),
-                    remote: String::new(),
-                    direction: String::new(),
-                    qualifier: String::new(),
-                    default_port: false,
-                    configurable: false,
-                    notes: String::new(),
                     source: "prose".into(),
                     confidence: PROSE_CONFIDENCE,
                     raw: squash(&s),
                     table_index: u32::MAX,
+                    ..Default::default()
                 });
             }
         }

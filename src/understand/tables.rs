@@ -447,13 +447,6 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                 }
                 for tr in transports {
                     res.records.push(PortRecord {
-                        id: String::new(),
-                        vendor: String::new(),
-                        product: String::new(),
-                        release: String::new(),
-                        language: String::new(),
-                        document: String::new(),
-                        format: String::new(),
                         page: t.page,
                         table: t.title.clone(),
                         section: section.clone(),
@@ -475,6 +468,7 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                         confidence,
                         raw: raw.clone(),
                         table_index,
+                        ..Default::default()
                     });
                 }
             }
