@@ -279,6 +279,19 @@ impl Vocab {
         self.explicit_transports.contains(&t)
     }
 
+    /// Transports named explicitly (TCP, UDP, SCTP) anywhere in a text.
+    pub fn explicit_transports_in(&self, text: &str) -> Vec<Transport> {
+        let k = key(text);
+        let mut v: Vec<Transport> = k
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|t| self.is_explicit_transport(t))
+            .filter_map(|t| self.transport_word(t))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
     /// Transports a Transport/Protocol cell names: explicit ones (TCP, UDP, SCTP) win; otherwise
     /// application protocols that imply one (HTTPS -> tcp). Canonical order, no duplicates.
     pub fn transports_in(&self, text: &str) -> Vec<Transport> {

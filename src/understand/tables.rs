@@ -374,6 +374,26 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
             .transport
             .map(|c| v.transports_in(&row[c]))
             .unwrap_or_default();
+        // with no transport column, a row whose listener or notes name exactly one transport
+        // ("This TCP port is enabled ...") uses it, with a little less confidence
+        let text_transports: Vec<Transport> = if cols.transport.is_none() {
+            let t = v.explicit_transports_in(&format!(
+                "{} {}",
+                cols.listener.map_or("", |c| row[c].as_str()),
+                cols.notes
+                    .iter()
+                    .map(|&c| row[c].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+            if t.len() == 1 {
+                t
+            } else {
+                Vec::new()
+            }
+        } else {
+            Vec::new()
+        };
         let remote = cols.remote.map(|c| text_cell(&row[c])).unwrap_or_default();
         let notes = squash(
             &cols
@@ -424,15 +444,23 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                 let raw = raw_of
                     .as_ref()
                     .map_or_else(|| cell.to_string(), |r| r[si].clone());
-                let confidence = if raw_of.is_some() {
+                let mut confidence = if raw_of.is_some() {
                     confidence - 0.15
                 } else {
                     confidence
                 };
+                if spec.transports.is_empty()
+                    && col_transports.is_empty()
+                    && !text_transports.is_empty()
+                {
+                    confidence -= 0.05;
+                }
                 let transports: Vec<Option<Transport>> = if !spec.transports.is_empty() {
                     spec.transports.iter().copied().map(Some).collect()
                 } else if !col_transports.is_empty() {
                     col_transports.iter().copied().map(Some).collect()
+                } else if !text_transports.is_empty() {
+                    text_transports.iter().copied().map(Some).collect()
                 } else {
                     vec![None]
                 };
