@@ -158,3 +158,32 @@ fn an_edited_golden_row_fails_readably() {
     );
     assert!(text.contains("+ added:"), "{text}");
 }
+
+#[test]
+fn one_document_in_three_encodings_gives_the_same_records() {
+    let inputs = fixtures();
+    let records = |name: &str| {
+        let i = inputs.iter().find(|i| i.document == name).expect("fixture");
+        let (_, _, recs) = extract_single(i);
+        recs.into_iter()
+            .map(|r| {
+                (
+                    r.table,
+                    r.row,
+                    r.listener,
+                    r.transport,
+                    r.port_start,
+                    r.port_end,
+                    r.port_side,
+                    r.direction,
+                    r.default_port,
+                    r.configurable,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let utf16 = records("shapes/encoding_ja_utf16.txt");
+    assert_eq!(utf16.len(), 4);
+    assert_eq!(records("shapes/encoding_ja_shift_jis.txt"), utf16);
+    assert_eq!(records("shapes/encoding_ja_euc_jp.txt"), utf16);
+}
