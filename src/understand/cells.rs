@@ -311,6 +311,21 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
                 let configurable = v.flag_configurable.found_in(&ik);
                 let default_port = v.flag_default.is(&ik);
                 let is_flag_only = v.flag_configurable.is(&ik) || v.flag_default.is(&ik);
+                // "(TCP)", "(TCP/UDP)": the transport of the ports before it, not a qualifier;
+                // "(HTTPS)": a qualifier, and tcp for ports whose transport is not stated
+                let words: Vec<&str> = ik
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                let only_transports =
+                    !words.is_empty() && words.iter().all(|w| v.transport_word(w).is_some());
+                let only_explicit =
+                    only_transports && words.iter().all(|w| v.is_explicit_transport(w));
+                let paren_transports = if only_transports {
+                    v.transports_in(inner)
+                } else {
+                    Vec::new()
+                };
                 let more_ports_follow = toks[i + 1..].iter().any(|t| matches!(t, Tok::Num(..)));
                 let from = if !more_ports_follow && paren_from == 0 {
                     0
@@ -320,7 +335,10 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
                 for s in &mut specs[from..] {
                     s.configurable |= configurable;
                     s.default_port |= default_port;
-                    if !is_flag_only && !inner.is_empty() {
+                    if s.transports.is_empty() {
+                        s.transports = paren_transports.clone();
+                    }
+                    if !is_flag_only && !only_explicit && !inner.is_empty() {
                         if s.qualifier.is_empty() {
                             s.qualifier = inner.clone();
                         } else {
@@ -536,6 +554,16 @@ mod tests {
         assert!(r.iter().all(|x| x.3 == "DNS"));
         let r = p("67/68");
         assert_eq!(r.iter().map(|x| x.1).collect::<Vec<_>>(), vec![67, 68]);
+        let r = p("53 (TCP/UDP)");
+        assert_eq!(
+            r,
+            vec![(vec![Tcp, Udp], 53, 53, String::new(), false, false, vec![])]
+        );
+        let r = p("443 (HTTPS)");
+        assert_eq!(
+            r,
+            vec![(vec![Tcp], 443, 443, "HTTPS".into(), false, false, vec![])]
+        );
         let r = p("UDP/TCP 5060");
         assert_eq!(r[0].0, vec![Tcp, Udp]);
         assert_eq!(p("TLS 5061")[0].0, vec![Tcp]);
