@@ -436,6 +436,62 @@ pub fn decode(text: &str, _format: Format) -> Document {
             i += 1;
             continue;
         }
+        // a layout table (pdftotext -layout): columns separated by runs of spaces
+        if let Some(cols) = layout_header(raw) {
+            let st = i;
+            let header: Vec<String> = cols.iter().map(|(_, t)| t.clone()).collect();
+            let starts: Vec<usize> = cols.iter().map(|(s, _)| *s).collect();
+            i += 1;
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            while i < lines.len() {
+                let l = lines[i];
+                if l.trim().is_empty() {
+                    // one blank line inside a table is allowed when a row follows it
+                    let next_row = lines.get(i + 1).is_some_and(|n| segments(n).len() >= 2);
+                    if next_row && !rows.is_empty() {
+                        i += 1;
+                        continue;
+                    }
+                    break;
+                }
+                if l.contains('\t') || l.contains('|') || layout_header(l).is_some() {
+                    break;
+                }
+                let segs = segments(l);
+                let mut row = vec![String::new(); starts.len()];
+                for (pos, text) in &segs {
+                    let col = starts.iter().rposition(|s| *s <= pos + 2).unwrap_or(0);
+                    if !row[col].is_empty() {
+                        row[col].push(' ');
+                    }
+                    row[col].push_str(text);
+                }
+                // a lone segment right of the first column continues the cell above it
+                let filled: Vec<usize> = (0..row.len()).filter(|c| !row[*c].is_empty()).collect();
+                if filled.len() == 1 && filled[0] > 0 {
+                    if let Some(prev) = rows.last_mut() {
+                        let c = filled[0];
+                        if !prev[c].is_empty() {
+                            prev[c].push(' ');
+                        }
+                        prev[c].push_str(&row[c]);
+                        i += 1;
+                        continue;
+                    }
+                }
+                if filled.len() == 1
+                    && segs.len() == 1
+                    && !rows.is_empty()
+                    && !is_heading_like(l.trim())
+                {
+                    break;
+                }
+                rows.push(row.iter().map(|c| clean_inline(c)).collect());
+                i += 1;
+            }
+            b.table(header, TableBody::Grid(rows), skip + st + 1);
+            continue;
+        }
         // a space-separated table: a header line made only of header words ("Port Transport Description")
         let words: Vec<&str> = t.split_whitespace().collect();
         if words.len() >= 2
@@ -590,6 +646,50 @@ pub fn decode(text: &str, _format: Format) -> Document {
     }
 }
 
+/// Segments of a line separated by two or more spaces, with their character offsets.
+fn segments(line: &str) -> Vec<(usize, String)> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let st = i;
+        while i < chars.len() {
+            if chars[i].is_whitespace()
+                && (chars[i] == '\t' || chars.get(i + 1).is_none_or(|c| c.is_whitespace()))
+            {
+                break;
+            }
+            i += 1;
+        }
+        out.push((
+            st,
+            chars[st..i].iter().collect::<String>().trim().to_string(),
+        ));
+    }
+    out
+}
+
+/// The header line of a layout table: three or more header cells apart by runs of spaces, one of
+/// them a port column.
+fn layout_header(line: &str) -> Option<Vec<(usize, String)>> {
+    if !line.contains("  ") || line.contains('|') || line.contains('\t') {
+        return None;
+    }
+    let segs = segments(line);
+    if segs.len() < 3 {
+        return None;
+    }
+    let roles: Vec<Role> = segs
+        .iter()
+        .filter_map(|(_, t)| header_cell_role(t))
+        .collect();
+    (roles.len() == segs.len() && roles.iter().any(|r| r.is_port())).then_some(segs)
+}
+
 /// If three or more consecutive paragraphs from `i` are header cells (one a port column), returns
 /// them and the line after the run.
 fn header_run(lines: &[&str], i: usize) -> Option<(Vec<String>, usize)> {
@@ -650,6 +750,42 @@ mod tests {
         assert_eq!(separator_width("|:-----|:-----|"), Some(2));
         assert_eq!(separator_width("|:--- |:--- |"), Some(2));
         assert_eq!(separator_width("a | b"), None);
+    }
+
+    #[test]
+    fn layout_tables() {
+        let text = "Table 3: Gateway\n\nService        Port            Protocol   Direction   Description\nSIP            5060, 5061      TCP        Inbound     Call signalling\n                                                       from trunks\nMedia          16384-32767     UDP        Both        RTP\n\nAfter the table.\n";
+        let doc = decode(text, Format::Text);
+        let t = doc
+            .blocks
+            .iter()
+            .find_map(|b| {
+                if let Block::Table(t) = b {
+                    Some(t)
+                } else {
+                    None
+                }
+            })
+            .expect("a table");
+        assert_eq!(
+            t.header,
+            vec!["Service", "Port", "Protocol", "Direction", "Description"]
+        );
+        let TableBody::Grid(rows) = &t.body else {
+            panic!()
+        };
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0],
+            vec![
+                "SIP",
+                "5060, 5061",
+                "TCP",
+                "Inbound",
+                "Call signalling from trunks"
+            ]
+        );
+        assert_eq!(rows[1][1], "16384-32767");
     }
 
     #[test]
