@@ -304,6 +304,22 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
             }
             Tok::Paren(inner) => {
                 if specs.is_empty() {
+                    // "HTTPS (443)": the ports are inside the parentheses, the name before them
+                    if let CellParse::Ports(inside) = parse_port_cell(inner) {
+                        let name = prefix_words.join(" ");
+                        for mut s in inside {
+                            if s.transports.is_empty() {
+                                s.transports = transports.clone();
+                            }
+                            if s.qualifier.is_empty() {
+                                s.qualifier = name.clone();
+                            }
+                            specs.push(s);
+                        }
+                        prefix_words.clear();
+                        anchored = true;
+                        paren_from = specs.len();
+                    }
                     i += 1;
                     continue;
                 }
@@ -554,6 +570,21 @@ mod tests {
         assert!(r.iter().all(|x| x.3 == "DNS"));
         let r = p("67/68");
         assert_eq!(r.iter().map(|x| x.1).collect::<Vec<_>>(), vec![67, 68]);
+        let r = p("Syslog (514)");
+        assert_eq!(
+            r,
+            vec![(vec![], 514, 514, "Syslog".into(), false, false, vec![])]
+        );
+        let r = p("SSH (22)");
+        assert_eq!(
+            r,
+            vec![(vec![Tcp], 22, 22, String::new(), false, false, vec![])]
+        );
+        let r = p("HTTPS (443)");
+        assert_eq!(
+            r,
+            vec![(vec![Tcp], 443, 443, String::new(), false, false, vec![])]
+        );
         let r = p("53 (TCP/UDP)");
         assert_eq!(
             r,
