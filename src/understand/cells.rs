@@ -570,7 +570,7 @@ mod tests {
         assert!(r.iter().all(|x| x.3 == "DNS"));
         let r = p("67/68");
         assert_eq!(r.iter().map(|x| x.1).collect::<Vec<_>>(), vec![67, 68]);
-        let r = p("Syslog (514)");
+        let r = p("Metrics (9100)");
         assert_eq!(
             r,
             vec![(vec![], 514, 514, "Syslog".into(), false, false, vec![])]
