@@ -573,7 +573,7 @@ mod tests {
         let r = p("Metrics (9100)");
         assert_eq!(
             r,
-            vec![(vec![], 514, 514, "Syslog".into(), false, false, vec![])]
+            vec![(vec![], 9100, 9100, "Metrics".into(), false, false, vec![])]
         );
         let r = p("SSH (22)");
         assert_eq!(
