@@ -2,7 +2,8 @@
 //! line, space-separated tables, markdown pipe tables (also broken ones, one cell per line), YAML
 //! front matter, headings, captions, notes and footnotes.
 
-use crate::document::{Block, Document, Format, Meta, Table, TableBody};
+use crate::decode::BlockBuilder;
+use crate::document::{Block, Document, Format, Meta, TableBody};
 use crate::normalize::{key, squash};
 use crate::understand::cells::{parse_port_cell, CellParse};
 use crate::vocab::{vocab, Role};
@@ -288,25 +289,6 @@ fn is_heading_like(t: &str) -> bool {
         && !t.starts_with(['-', '•', '*', '>'])
 }
 
-struct Builder {
-    blocks: Vec<Block>,
-    heading: Option<String>,
-    caption: Option<String>,
-}
-
-impl Builder {
-    fn table(&mut self, header: Vec<String>, body: TableBody, line: usize) {
-        self.blocks.push(Block::Table(Table {
-            caption: self.caption.take(),
-            heading: self.heading.clone(),
-            header,
-            body,
-            page: None,
-            line,
-        }));
-    }
-}
-
 /// Splits a line of a space-separated table into cells: leading port, transport and direction
 /// tokens each make a cell, the rest of the line is one text cell.
 fn split_space_row(line: &str) -> Vec<String> {
@@ -351,15 +333,11 @@ pub fn decode(text: &str, _format: Format) -> Document {
     let md_headings = lines.iter().any(|l| is_md_heading(l));
     let pipes = find_pipe_tables(lines);
     let v = vocab();
-    let mut b = Builder {
-        blocks: Vec::new(),
-        heading: None,
-        caption: None,
-    };
+    let mut b = BlockBuilder::default();
     let mut i = 0;
     while i < lines.len() {
         if let Some((end, header, body)) = pipes.get(&i) {
-            b.table(header.clone(), body.clone(), skip + i + 1);
+            b.table(header.clone(), None, body.clone(), skip + i + 1);
             i = *end;
             continue;
         }
@@ -374,12 +352,7 @@ pub fn decode(text: &str, _format: Format) -> Document {
             .flatten()
         {
             let h = clean_inline(&HEADING_ID.replace(&c[2], ""));
-            b.blocks.push(Block::Heading {
-                text: h.clone(),
-                page: None,
-            });
-            b.heading = Some(h);
-            b.caption = None;
+            b.heading(h);
             i += 1;
             continue;
         }
@@ -410,16 +383,12 @@ pub fn decode(text: &str, _format: Format) -> Document {
                 break;
             }
             let header = rows.remove(0);
-            b.table(header, TableBody::Grid(rows), skip + st + 1);
+            b.table(header, None, TableBody::Grid(rows), skip + st + 1);
             continue;
         }
         if is_caption(t) {
             let c = clean_inline(t);
-            b.blocks.push(Block::Caption {
-                text: c.clone(),
-                page: None,
-            });
-            b.caption = Some(c);
+            b.caption(c);
             i += 1;
             continue;
         }
@@ -428,11 +397,7 @@ pub fn decode(text: &str, _format: Format) -> Document {
             .filter(|c| !c[1].trim().ends_with([':', '：']) && note_marker(&c[1]).is_none())
         {
             let c = clean_inline(&c[1]);
-            b.blocks.push(Block::Caption {
-                text: c.clone(),
-                page: None,
-            });
-            b.caption = Some(c);
+            b.caption(c);
             i += 1;
             continue;
         }
@@ -489,7 +454,7 @@ pub fn decode(text: &str, _format: Format) -> Document {
                 rows.push(row.iter().map(|c| clean_inline(c)).collect());
                 i += 1;
             }
-            b.table(header, TableBody::Grid(rows), skip + st + 1);
+            b.table(header, None, TableBody::Grid(rows), skip + st + 1);
             continue;
         }
         // a space-separated table: a header line made only of header words ("Port Transport Description")
@@ -532,6 +497,7 @@ pub fn decode(text: &str, _format: Format) -> Document {
             }
             b.table(
                 header,
+                None,
                 TableBody::Stream {
                     cells,
                     continuation: false,
@@ -578,6 +544,7 @@ pub fn decode(text: &str, _format: Format) -> Document {
             }
             b.table(
                 header,
+                None,
                 TableBody::Stream {
                     cells,
                     continuation: true,
@@ -629,12 +596,7 @@ pub fn decode(text: &str, _format: Format) -> Document {
         if note_marker(&text).is_some() || is_footnote_def(&para) {
             b.blocks.push(Block::Note { text, page: None });
         } else if !md_headings && is_heading_like(&text) {
-            b.blocks.push(Block::Heading {
-                text: text.clone(),
-                page: None,
-            });
-            b.heading = Some(text);
-            b.caption = None;
+            b.heading(text);
         } else {
             b.blocks.push(Block::Paragraph { text, page: None });
         }
