@@ -236,7 +236,8 @@ impl Vocab {
     /// The role of a header cell, if any rule knows it.
     pub fn header_role(&self, header: &str) -> Option<Role> {
         let k = key(&header.replace("**", ""));
-        if k.is_empty() {
+        // a long cell is a sentence, not a column header
+        if k.is_empty() || k.chars().count() > 60 {
             return None;
         }
         self.header_rules

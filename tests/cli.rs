@@ -127,6 +127,18 @@ fn bad_files_are_reported_and_the_run_goes_on() {
     )
     .unwrap();
     std::fs::write(docs.join("fake.pdf"), b"%PDF-1.7 not really").unwrap();
+    std::fs::write(docs.join("junk.html"), &junk).unwrap();
+    std::fs::write(
+        docs.join("malformed.html"),
+        b"<html><body><p>unclosed <b>bold <table><tr><th>Port<th>Notes<tr><td>8443<td>admin <table><tr><td>1",
+    )
+    .unwrap();
+    let deep = format!(
+        "<html><body>{}<table><tr><th>Port</th></tr><tr><td>22</td></tr></table>{}</body></html>",
+        "<div><span>".repeat(10_000),
+        "</span></div>".repeat(10_000)
+    );
+    std::fs::write(docs.join("deep.html"), deep).unwrap();
     std::fs::write(docs.join(".git/HEAD.txt"), b"Port Transport\n22 TCP").unwrap();
     std::fs::copy(
         root().join("fixtures/seeds/000_finesse_en.txt"),
@@ -168,6 +180,18 @@ fn bad_files_are_reported_and_the_run_goes_on() {
         .unwrap()
         .contains("encoding"));
     assert!(by_name("fake.pdf")["error"].is_string());
+    assert!(by_name("junk.html")["error"]
+        .as_str()
+        .unwrap()
+        .contains("binary"));
+    assert!(by_name("malformed.html")["error"].is_null());
+    assert_eq!(
+        by_name("malformed.html")["records"],
+        1,
+        "best effort: port 8443"
+    );
+    assert!(by_name("deep.html")["error"].is_null());
+    assert_eq!(by_name("deep.html")["records"], 1);
     assert!(by_name("good.txt")["error"].is_null());
     assert_eq!(by_name("good.txt")["records"], 11);
     assert!(!docs_r

@@ -187,3 +187,57 @@ fn one_document_in_three_encodings_gives_the_same_records() {
     assert_eq!(records("shapes/encoding_ja_shift_jis.txt"), utf16);
     assert_eq!(records("shapes/encoding_ja_euc_jp.txt"), utf16);
 }
+
+/// The fields that say what a record is, leaving out where it was read (document, format, id,
+/// metadata) and how sure the reader is (a grid is surer than rows rebuilt from a rendering).
+fn content(records: Vec<PortRecord>) -> Vec<serde_json::Value> {
+    records
+        .into_iter()
+        .map(|r| {
+            let mut v = serde_json::to_value(r).unwrap();
+            let m = v.as_object_mut().unwrap();
+            for k in [
+                "id",
+                "document",
+                "format",
+                "confidence",
+                "vendor",
+                "product",
+                "release",
+            ] {
+                m.remove(k);
+            }
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn html_versions_give_the_same_records_as_text_versions() {
+    let inputs = fixtures();
+    let get = |name: &str| {
+        let i = inputs
+            .iter()
+            .find(|i| i.document == name)
+            .unwrap_or_else(|| panic!("{name}"));
+        extract_single(i).2
+    };
+    for (text, html) in [
+        ("seeds/000_finesse_en.txt", "html/finesse_en.html"),
+        ("seeds/001_finesse_ja.txt", "html/finesse_ja.html"),
+        ("seeds/001_finesse_ja.txt", "html/finesse_ja_shift_jis.html"),
+        ("seeds/002_ccp_en.txt", "html/ccp_en.html"),
+    ] {
+        let (t, h) = (get(text), get(html));
+        assert!(!t.is_empty());
+        assert_eq!(
+            t.iter().map(|r| &r.language).collect::<Vec<_>>(),
+            h.iter().map(|r| &r.language).collect::<Vec<_>>()
+        );
+        let (t, h) = (content(t), content(h));
+        if t != h {
+            let d = diff_records(&get(text), &get(html));
+            panic!("{text} and {html} differ:\n{}", render(&d, text, html));
+        }
+    }
+}

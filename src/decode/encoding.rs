@@ -67,7 +67,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
     control * 20 > bytes.len()
 }
 
-fn check_text(text: String) -> Result<String, DocError> {
+pub(crate) fn check_text(text: String) -> Result<String, DocError> {
     if text.trim().is_empty() {
         return Err(DocError::Empty);
     }

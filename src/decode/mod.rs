@@ -2,6 +2,7 @@
 //! after it. Adding a format touches one module here and the sniffing table in `discover`.
 
 pub mod encoding;
+pub mod html;
 pub mod text;
 
 use crate::document::{Block, Document, Format, Table, TableBody};
@@ -14,9 +15,7 @@ pub fn decode(bytes: &[u8], format: Format) -> Result<Document, DocError> {
             let text = encoding::decode_text(bytes)?;
             Ok(text::decode(&text, format))
         }
-        Format::Html => Err(DocError::Unsupported(
-            "HTML documents are not supported yet".into(),
-        )),
+        Format::Html => html::decode(bytes),
         Format::Pdf => Err(DocError::Unsupported(
             "PDF documents are not supported yet".into(),
         )),

@@ -249,22 +249,23 @@ fn header_cell_role(line: &str) -> Option<Role> {
     vocab().header_role(t)
 }
 
-fn is_caption(t: &str) -> bool {
+pub(crate) fn is_caption(t: &str) -> bool {
     let k = key(t);
     vocab().caption_prefixes.iter().any(|p| {
         k.strip_prefix(p.as_str()).is_some_and(|rest| {
             let rest = rest.trim_start();
-            rest.starts_with(|c: char| c.is_ascii_digit())
-                && rest
-                    .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '.')
-                    .trim_start()
-                    .starts_with([':', '.', ' '])
+            // "Table 1:", "Table 1.", "表 1 :", "Table 4-3 "
+            rest.starts_with(|c: char| c.is_ascii_digit()) && {
+                let after =
+                    rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '.');
+                after.is_empty() || after.starts_with([':', ' '])
+            }
         })
     })
 }
 
 /// A paragraph that is only a note marker ("Note", "(注)") or starts with one ("Note The ...").
-fn note_marker(t: &str) -> Option<bool> {
+pub(crate) fn note_marker(t: &str) -> Option<bool> {
     let k = key(t);
     let v = vocab();
     if v.note_markers.is(&k) {
@@ -703,6 +704,18 @@ mod tests {
             clean_inline("\"Client Frontend _\\<Server name\\>_\""),
             "\"Client Frontend <Server name>\""
         );
+    }
+
+    #[test]
+    fn captions() {
+        assert!(is_caption("Table 1: Cisco Finesse Server"));
+        assert!(is_caption(
+            "Table 1. Customer Collaboration Platform Port Utilization"
+        ));
+        assert!(is_caption("表 1 : Cisco Finesse Tomcat"));
+        assert!(is_caption("表 3: プライマリおよびセカンダリ ノード通信"));
+        assert!(!is_caption("Tables of ports"));
+        assert!(!is_caption("Table1x"));
     }
 
     #[test]

@@ -271,6 +271,10 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
                     i += 1;
                     continue;
                 }
+                // "TCP 8443 Note: port 9443 ..." - a note after the ports is not about this cell's ports
+                if !specs.is_empty() && v.note_markers.is(&wk) {
+                    break;
+                }
                 if v.list_words.is(&wk) && !specs.is_empty() {
                     i += 1;
                     continue;
@@ -570,6 +574,8 @@ mod tests {
         assert!(r.iter().all(|x| x.3 == "DNS"));
         let r = p("67/68");
         assert_eq!(r.iter().map(|x| x.1).collect::<Vec<_>>(), vec![67, 68]);
+        let r = p("TCP 8443 Note: Port 9443 replaces it when FIPS mode is on.");
+        assert_eq!(r.len(), 1);
         let r = p("Metrics (9100)");
         assert_eq!(
             r,

@@ -172,16 +172,7 @@ pub struct Columns {
 impl Columns {
     pub fn from_header(header: &[String]) -> Columns {
         let v = vocab();
-        let roles: Vec<Option<Role>> = header
-            .iter()
-            .map(|h| {
-                if h.chars().count() > 60 {
-                    None
-                } else {
-                    v.header_role(h)
-                }
-            })
-            .collect();
+        let roles: Vec<Option<Role>> = header.iter().map(|h| v.header_role(h)).collect();
         let first = |r: Role| roles.iter().position(|x| *x == Some(r));
         let (listener, listener_guessed) = match first(Role::Listener) {
             Some(c) => (Some(c), false),

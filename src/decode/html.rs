@@ -1,0 +1,662 @@
+//! HTML pages (html5ever through scraper) into the document model: headings, captions, notes,
+//! paragraphs, and tables resolved into rectangular grids (rowspan copied down, colspan kept in
+//! its first column so that a row spanning the table stays a section row). Navigation, headers,
+//! footers, sidebars, scripts and styles are left out. The walk is iterative, so deeply nested
+//! pages cannot overflow the stack.
+
+use crate::decode::text::{is_caption, note_marker};
+use crate::decode::{encoding, BlockBuilder};
+use crate::document::{Block, Document, Meta, TableBody};
+use crate::error::DocError;
+use crate::normalize::squash;
+use crate::vocab::vocab;
+use ego_tree::iter::Edge;
+use ego_tree::NodeRef;
+use encoding_rs::Encoding;
+use regex::Regex;
+use scraper::{ElementRef, Html, Node};
+use std::sync::LazyLock;
+
+/// Largest colspan/rowspan honoured (the HTML limits are 1000 and 65534).
+const MAX_SPAN: usize = 1000;
+/// Largest table grid built (cells); a bigger table is cut with a warning.
+const MAX_CELLS: usize = 2_000_000;
+
+static RELEASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:release|version|リリース)\s*([0-9][0-9A-Za-z.()_-]*[0-9A-Za-z)])")
+        .unwrap()
+});
+
+/// The encoding a page declares in its first bytes (`<meta charset>` or http-equiv).
+fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
+    let pos = lower.windows(8).position(|w| w == b"charset=")?;
+    let rest = &head[pos + 8..];
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let end = rest
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_'))
+        .unwrap_or(rest.len());
+    Encoding::for_label(&rest[..end])
+}
+
+/// Bytes to text: a BOM, then the declared charset, then UTF-8, then the legacy Japanese
+/// encodings, then windows-1252 (the web's default).
+pub fn decode_html_bytes(bytes: &[u8]) -> Result<(String, Vec<String>), DocError> {
+    let mut warnings = Vec::new();
+    if bytes.len() > encoding::MAX_BYTES {
+        return Err(DocError::TooLarge(bytes.len()));
+    }
+    if Encoding::for_bom(bytes).is_some() {
+        return encoding::decode_text(bytes).map(|t| (t, warnings));
+    }
+    if bytes.contains(&0) {
+        return Err(DocError::Binary);
+    }
+    if let Some(enc) = declared_charset(bytes) {
+        let (text, _, had_errors) = enc.decode(bytes);
+        if had_errors {
+            warnings.push(format!(
+                "the page declares {} but has bytes that are not {}; they were replaced",
+                enc.name(),
+                enc.name()
+            ));
+        }
+        return encoding::check_text(text.into_owned()).map(|t| (t, warnings));
+    }
+    match encoding::decode_text(bytes) {
+        Ok(t) => Ok((t, warnings)),
+        Err(DocError::Encoding(_)) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            warnings.push("no charset declared and not UTF-8: read as windows-1252".into());
+            encoding::check_text(text.into_owned()).map(|t| (t, warnings))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn is_skipped(el: &scraper::node::Element, parent_is_body: bool) -> bool {
+    match el.name() {
+        "script" | "style" | "noscript" | "template" | "nav" | "footer" | "aside" | "svg"
+        | "iframe" | "head" | "button" | "select" | "form" => true,
+        "header" => parent_is_body,
+        _ => {
+            let role = el.attr("role").unwrap_or("");
+            if matches!(
+                role,
+                "navigation" | "banner" | "contentinfo" | "complementary" | "search"
+            ) {
+                return true;
+            }
+            let marks = format!(
+                "{} {}",
+                el.attr("class").unwrap_or(""),
+                el.attr("id").unwrap_or("")
+            )
+            .to_lowercase();
+            [
+                "sidebar",
+                "breadcrumb",
+                "toc",
+                "navbar",
+                "site-header",
+                "site-footer",
+                "menu",
+            ]
+            .iter()
+            .any(|m| {
+                marks
+                    .split(|c: char| !c.is_alphanumeric() && c != '-')
+                    .any(|w| w == *m)
+            })
+        }
+    }
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "section"
+            | "article"
+            | "main"
+            | "body"
+            | "blockquote"
+            | "pre"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "table"
+            | "figure"
+            | "figcaption"
+            | "hr"
+            | "br"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+    )
+}
+
+fn superscript(c: char) -> char {
+    match c {
+        '0' => '⁰',
+        '1' => '¹',
+        '2' => '²',
+        '3' => '³',
+        '4' => '⁴',
+        '5' => '⁵',
+        '6' => '⁶',
+        '7' => '⁷',
+        '8' => '⁸',
+        '9' => '⁹',
+        c => c,
+    }
+}
+
+/// The text of an element, without nested tables and skipped elements; `<sup>` digits become
+/// superscript marks and block children are apart by a space.
+fn element_text(el: NodeRef<Node>) -> String {
+    let mut out = String::new();
+    let mut skip = 0usize;
+    let mut sup = 0usize;
+    for edge in el.traverse() {
+        match edge {
+            Edge::Open(n) => match n.value() {
+                Node::Element(e) if n.id() != el.id() => {
+                    if skip > 0 || e.name() == "table" || is_skipped(e, false) {
+                        skip += 1;
+                    } else if e.name() == "sup" {
+                        sup += 1;
+                    } else if e.name() == "li" {
+                        out.push_str(" • ");
+                    } else if is_block(e.name()) {
+                        out.push(' ');
+                    }
+                }
+                Node::Text(t) if skip == 0 => {
+                    if sup > 0 && t.trim().chars().all(|c| c.is_ascii_digit()) {
+                        out.extend(t.trim().chars().map(superscript));
+                    } else {
+                        out.push_str(t);
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(n) => {
+                if let Node::Element(e) = n.value() {
+                    if n.id() == el.id() {
+                        continue;
+                    }
+                    if skip > 0 {
+                        skip -= 1;
+                    } else if e.name() == "sup" {
+                        sup = sup.saturating_sub(1);
+                    } else if is_block(e.name()) {
+                        out.push(' ');
+                    }
+                }
+            }
+        }
+    }
+    squash(&out)
+}
+
+fn span(el: &scraper::node::Element, name: &str) -> usize {
+    el.attr(name)
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, MAX_SPAN)
+}
+
+struct HtmlTable {
+    caption: Option<String>,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    truncated: bool,
+}
+
+/// The rows of this table (not of tables nested in it), resolved into a grid.
+fn build_table(table: ElementRef) -> HtmlTable {
+    let mut caption = None;
+    let mut trs: Vec<(ElementRef, bool)> = Vec::new(); // (row, in thead)
+    for child in table.children().filter_map(ElementRef::wrap) {
+        match child.value().name() {
+            "caption" => caption = Some(element_text(*child)).filter(|c| !c.is_empty()),
+            "tr" => trs.push((child, false)),
+            "thead" | "tbody" | "tfoot" => {
+                let head = child.value().name() == "thead";
+                for tr in child.children().filter_map(ElementRef::wrap) {
+                    if tr.value().name() == "tr" {
+                        trs.push((tr, head));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // rowspans still running: column -> (rows left, text)
+    let mut running: Vec<Option<(usize, String)>> = Vec::new();
+    let mut grid: Vec<(Vec<String>, bool, bool)> = Vec::new(); // (cells, in thead, all th)
+    let mut cells_total = 0usize;
+    let mut truncated = false;
+    for (tr, head) in trs {
+        let mut row: Vec<String> = Vec::new();
+        let mut all_th = true;
+        let mut any_cell = false;
+        let mut col = 0usize;
+        let take_running =
+            |row: &mut Vec<String>, col: &mut usize, running: &mut Vec<Option<(usize, String)>>| {
+                while let Some(Some((left, text))) = running.get_mut(*col) {
+                    row.push(text.clone());
+                    *left -= 1;
+                    if *left == 0 {
+                        running[*col] = None;
+                    }
+                    *col += 1;
+                }
+            };
+        for cell in tr.children().filter_map(ElementRef::wrap) {
+            let name = cell.value().name();
+            if name != "td" && name != "th" {
+                continue;
+            }
+            any_cell = true;
+            all_th &= name == "th";
+            take_running(&mut row, &mut col, &mut running);
+            let text = element_text(*cell);
+            let (cs, rs) = (span(cell.value(), "colspan"), span(cell.value(), "rowspan"));
+            for k in 0..cs {
+                let t = if k == 0 { text.clone() } else { String::new() };
+                if rs > 1 {
+                    if running.len() <= col {
+                        running.resize(col + 1, None);
+                    }
+                    running[col] = Some((rs - 1, t.clone()));
+                }
+                row.push(t);
+                col += 1;
+            }
+        }
+        if !any_cell {
+            continue;
+        }
+        // rowspans that reach past the last cell of this row
+        while col < running.len() {
+            if running[col].is_some() {
+                take_running(&mut row, &mut col, &mut running);
+            } else {
+                row.push(String::new());
+                col += 1;
+            }
+        }
+        cells_total += row.len();
+        if cells_total > MAX_CELLS {
+            truncated = true;
+            break;
+        }
+        grid.push((row, head, all_th));
+    }
+    let width = grid.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    for r in &mut grid {
+        r.0.resize(width, String::new());
+    }
+    // header rows: the thead, or the leading rows made only of th, or else the first row
+    let mut n_head = grid.iter().take_while(|r| r.1).count();
+    if n_head == 0 {
+        n_head = grid.iter().take_while(|r| r.2).count();
+    }
+    if n_head == 0 && !grid.is_empty() {
+        n_head = 1;
+    }
+    let mut header = vec![String::new(); width];
+    for (row, _, _) in grid.iter().take(n_head) {
+        for (c, t) in row.iter().enumerate() {
+            if !t.is_empty() && !header[c].split(" / ").any(|h| h == t) {
+                if !header[c].is_empty() {
+                    header[c].push(' ');
+                }
+                header[c].push_str(t);
+            }
+        }
+    }
+    // a header repeated inside the body (a printed page break) is not a row
+    let rows: Vec<Vec<String>> = grid
+        .into_iter()
+        .skip(n_head)
+        .map(|r| r.0)
+        .filter(|r| *r != header)
+        .collect();
+    HtmlTable {
+        caption,
+        header,
+        rows,
+        truncated,
+    }
+}
+
+fn meta_of(html: &Html) -> Meta {
+    let mut meta = Meta::default();
+    let root = html.root_element();
+    if let Some(lang) = root
+        .value()
+        .attr("lang")
+        .or_else(|| root.value().attr("xml:lang"))
+    {
+        meta.language = Some(lang.to_string()).filter(|l| !l.trim().is_empty());
+    }
+    for node in html.tree.root().descendants() {
+        let Node::Element(e) = node.value() else {
+            continue;
+        };
+        match e.name() {
+            "title" if meta.title.is_empty() => meta.title = element_text(node),
+            "meta" => {
+                let key = e
+                    .attr("name")
+                    .or_else(|| e.attr("property"))
+                    .or_else(|| e.attr("http-equiv"))
+                    .unwrap_or("")
+                    .to_lowercase();
+                let content = e.attr("content").unwrap_or("").trim().to_string();
+                if content.is_empty() {
+                    continue;
+                }
+                match key.as_str() {
+                    "content-language" | "language" | "dc.language" if meta.language.is_none() => {
+                        meta.language = Some(content)
+                    }
+                    "vendor" | "dc.publisher" | "publisher" => meta.vendor = content,
+                    "product" | "dc.subject.product" | "product-name" => meta.product = content,
+                    "release" | "version" | "product-version" => meta.release = content,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    if meta.release.is_empty() {
+        if let Some(c) = RELEASE.captures(&meta.title) {
+            meta.release = c[1].to_string();
+        }
+    }
+    meta
+}
+
+/// What kind of block an element's text makes.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Para,
+    Heading,
+    Note,
+}
+
+fn kind_of(e: &scraper::node::Element) -> Option<Kind> {
+    match e.name() {
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Some(Kind::Heading),
+        n if is_block(n) => {
+            let class = e.attr("class").unwrap_or("").to_lowercase();
+            let note = ["note", "important", "caution", "warning", "tip", "alert"]
+                .iter()
+                .any(|m| class.split(|c: char| !c.is_alphanumeric()).any(|w| w == *m));
+            Some(if note { Kind::Note } else { Kind::Para })
+        }
+        _ => None,
+    }
+}
+
+fn flush(b: &mut BlockBuilder, buf: &mut String, kind: Kind) {
+    let text = squash(buf);
+    buf.clear();
+    if text.is_empty() {
+        return;
+    }
+    match kind {
+        Kind::Heading => b.heading(text),
+        _ if is_caption(&text) => b.caption(text),
+        Kind::Note => b.blocks.push(Block::Note { text, page: None }),
+        Kind::Para if note_marker(&text).is_some() => {
+            b.blocks.push(Block::Note { text, page: None })
+        }
+        Kind::Para => b.blocks.push(Block::Paragraph { text, page: None }),
+    }
+}
+
+/// Decodes an HTML page into blocks.
+pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
+    let (text, mut warnings) = decode_html_bytes(bytes)?;
+    if !text.contains('<') {
+        warnings.push("no HTML markup found: read as plain text in one paragraph".into());
+    }
+    let html = Html::parse_document(&text);
+    drop(text);
+    let meta = meta_of(&html);
+    let mut b = BlockBuilder::default();
+    let mut buf = String::new();
+    let mut kinds: Vec<Kind> = vec![Kind::Para];
+    let mut skip = 0usize;
+    // tables entered, each marked with whether its content was taken as a data table (and so
+    // is not walked again as paragraphs); a layout table's content is walked as usual
+    let mut table_stack: Vec<bool> = Vec::new();
+    let mut in_table = 0usize;
+    let mut sup = 0usize;
+    let mut tables = 0usize;
+    for edge in html.tree.root().traverse() {
+        match edge {
+            Edge::Open(n) => match n.value() {
+                Node::Element(e) => {
+                    if skip > 0 {
+                        skip += 1;
+                        continue;
+                    }
+                    let parent_is_body = n
+                        .parent()
+                        .and_then(|p| p.value().as_element().map(|pe| pe.name() == "body"))
+                        .unwrap_or(false);
+                    if is_skipped(e, parent_is_body) {
+                        skip = 1;
+                        continue;
+                    }
+                    if e.name() == "table" {
+                        flush(&mut b, &mut buf, *kinds.last().unwrap_or(&Kind::Para));
+                        let t = build_table(ElementRef::wrap(n).expect("an element"));
+                        tables += 1;
+                        if t.truncated {
+                            warnings.push(format!("table {tables} is too large and was cut"));
+                        }
+                        let data = in_table > 0
+                            || t.header.iter().any(|h| vocab().header_role(h).is_some());
+                        if data && !t.header.is_empty() {
+                            b.table(t.header, t.caption, TableBody::Grid(t.rows), tables);
+                        }
+                        table_stack.push(data);
+                        if data {
+                            in_table += 1;
+                        }
+                        continue;
+                    }
+                    if e.name() == "sup" {
+                        sup += 1;
+                    }
+                    if let Some(k) = kind_of(e) {
+                        if in_table == 0 {
+                            flush(&mut b, &mut buf, *kinds.last().unwrap_or(&Kind::Para));
+                        }
+                        let inherited = *kinds.last().unwrap_or(&Kind::Para);
+                        kinds.push(if inherited == Kind::Note && k == Kind::Para {
+                            Kind::Note
+                        } else {
+                            k
+                        });
+                    }
+                }
+                Node::Text(t) if skip == 0 && in_table == 0 => {
+                    if sup > 0 && t.trim().chars().all(|c| c.is_ascii_digit()) {
+                        buf.extend(t.trim().chars().map(superscript));
+                    } else {
+                        buf.push_str(t);
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(n) => {
+                let Node::Element(e) = n.value() else {
+                    continue;
+                };
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                if e.name() == "table" {
+                    if table_stack.pop().unwrap_or(false) {
+                        in_table = in_table.saturating_sub(1);
+                    } else {
+                        flush(&mut b, &mut buf, *kinds.last().unwrap_or(&Kind::Para));
+                    }
+                    continue;
+                }
+                if e.name() == "sup" {
+                    sup = sup.saturating_sub(1);
+                }
+                if kind_of(e).is_some() {
+                    let k = kinds.pop().unwrap_or(Kind::Para);
+                    if in_table == 0 {
+                        flush(&mut b, &mut buf, k);
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut b, &mut buf, Kind::Para);
+    Ok(Document {
+        meta,
+        blocks: b.blocks,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Table;
+
+    fn tables(html: &str) -> Vec<Table> {
+        decode(html.as_bytes())
+            .unwrap()
+            .blocks
+            .into_iter()
+            .filter_map(|b| {
+                if let Block::Table(t) = b {
+                    Some(t)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spans_resolve_into_a_grid() {
+        let t = tables(
+            "<table><thead><tr><th>Listener</th><th>Port</th><th>Notes</th></tr></thead><tbody>\
+             <tr><td colspan=3>Section A</td></tr>\
+             <tr><td rowspan=3>SIP</td><td>TCP 5060</td><td rowspan=2>n1</td></tr>\
+             <tr><td>TCP 5061</td></tr><tr><td>UDP 5060</td><td>n3</td></tr>\
+             <tr><th>Listener</th><th>Port</th><th>Notes</th></tr>\
+             <tr><td>HTTP</td><td>TCP 80<sup>1</sup></td><td>x<br>y</td></tr></tbody></table>",
+        );
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].header, vec!["Listener", "Port", "Notes"]);
+        let TableBody::Grid(rows) = &t[0].body else {
+            panic!()
+        };
+        assert_eq!(rows.len(), 5, "{rows:?}");
+        assert_eq!(rows[0], vec!["Section A", "", ""]);
+        assert_eq!(rows[1], vec!["SIP", "TCP 5060", "n1"]);
+        assert_eq!(rows[2], vec!["SIP", "TCP 5061", "n1"]);
+        assert_eq!(rows[3], vec!["SIP", "UDP 5060", "n3"]);
+        assert_eq!(rows[4], vec!["HTTP", "TCP 80¹", "x y"]);
+    }
+
+    #[test]
+    fn page_chrome_is_ignored_and_captions_found() {
+        let d = decode(
+            "<html lang='ja'><head><title>Guide, Release 12.5(1)</title><style>p{}</style></head>\
+             <body><header><nav>Home | Port 9999</nav></header><div class='sidebar'>Port 8888</div>\
+             <main><h2>Ports</h2><p>Table 1: Server</p><div class='note'>Note Keep 22 closed.</div>\
+             <table><tr><th>Port</th><th>Notes</th></tr><tr><td>443</td><td>web</td></tr></table></main>\
+             <footer>Port 7777</footer><script>var port = 6666;</script></body></html>"
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(d.meta.language.as_deref(), Some("ja"));
+        assert_eq!(d.meta.release, "12.5(1)");
+        let all = format!("{:?}", d.blocks);
+        for gone in ["9999", "8888", "7777", "6666"] {
+            assert!(!all.contains(gone), "{all}");
+        }
+        let t = d
+            .blocks
+            .iter()
+            .find_map(|b| {
+                if let Block::Table(t) = b {
+                    Some(t)
+                } else {
+                    None
+                }
+            })
+            .unwrap();
+        assert_eq!(t.caption.as_deref(), Some("Table 1: Server"));
+        assert_eq!(t.heading.as_deref(), Some("Ports"));
+        assert!(d
+            .blocks
+            .iter()
+            .any(|b| matches!(b, Block::Note { text, .. } if text.contains("Keep 22"))));
+    }
+
+    #[test]
+    fn charsets() {
+        let page = "<html><head><meta charset=\"shift_jis\"></head><body><p>リスナー ポート</p></body></html>";
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(page);
+        let d = decode(&bytes).unwrap();
+        assert!(format!("{:?}", d.blocks).contains("リスナー ポート"));
+        let page = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=euc-kr\"></head><body><p>포트 443</p></body></html>";
+        let (bytes, _, _) = encoding_rs::EUC_KR.encode(page);
+        assert!(format!("{:?}", decode(&bytes).unwrap().blocks).contains("포트 443"));
+        let page = b"<html><body><p>Caf\xe9 port 80</p></body></html>";
+        assert!(format!("{:?}", decode(page).unwrap().blocks).contains("Café"));
+    }
+
+    #[test]
+    fn hostile_pages_finish() {
+        let deep = format!(
+            "{}<table><tr><th>Port</th></tr><tr><td>80</td></tr></table>{}",
+            "<div>".repeat(10_000),
+            "</div>".repeat(10_000)
+        );
+        let d = decode(deep.as_bytes()).unwrap();
+        assert!(d.blocks.iter().any(|b| matches!(b, Block::Table(_))));
+        let nested = "<table><tr><td><p>Table 1: SSH</p><table><tr><th>Port</th><th>Notes</th></tr><tr><td>22</td><td>ssh</td></tr></table></td></tr></table>";
+        let t = tables(nested);
+        assert_eq!(t.len(), 1, "the layout table is not a data table");
+        assert_eq!(t[0].caption.as_deref(), Some("Table 1: SSH"));
+        assert!(decode(b"<html><body><p>unclosed <b>bold <table><tr><td>1").is_ok());
+        assert!(matches!(
+            decode(&[0u8, 1, 2, 3, 0xff]),
+            Err(DocError::Binary)
+        ));
+    }
+}
