@@ -24,9 +24,14 @@ fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Writes `n` documents: the fixtures in turn, each made distinct by a trailing paragraph.
-fn build_corpus(root: &Path, n: usize) -> PathBuf {
-    let dir = root.join(format!("corpus-{n}"));
+/// Writes `n` documents: the fixtures (those whose name ends with `only`, if given) in turn,
+/// each made distinct by a trailing paragraph.
+fn build_corpus(root: &Path, n: usize, only: Option<&str>) -> PathBuf {
+    let dir = root.join(format!(
+        "corpus-{}{n}",
+        only.map(|o| format!("{}-", o.trim_start_matches('.')))
+            .unwrap_or_default()
+    ));
     if dir.join(".complete").exists() {
         return dir;
     }
@@ -131,13 +136,19 @@ fn main() {
         .map(|c| c.get())
         .unwrap_or(1);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-corpus");
-    let small = build_corpus(&root, n);
-    let large = build_corpus(&root, n * 2);
+    let small = build_corpus(&root, n, None);
+    let large = build_corpus(&root, n * 2, None);
+    let html = build_corpus(&root, n, Some(".html"));
     println!("portolan extract benchmark ({cores} cores; best of 3 runs)");
-    report("1 thread", &best_of(&small, Some(1), 3));
-    report(&format!("{cores} threads"), &best_of(&small, None, 3));
+    report("all formats, 1 thread", &best_of(&small, Some(1), 3));
     report(
-        &format!("{cores} threads, 2x documents"),
-        &best_of(&large, None, 3),
+        &format!("all formats, {cores} threads"),
+        &best_of(&small, None, 3),
+    );
+    report("all formats, 2x documents", &best_of(&large, None, 3));
+    report("HTML only, 1 thread", &best_of(&html, Some(1), 3));
+    report(
+        &format!("HTML only, {cores} threads"),
+        &best_of(&html, None, 3),
     );
 }
