@@ -41,6 +41,9 @@ fn build_corpus(root: &Path, n: usize, only: Option<&str>) -> PathBuf {
         &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
         &mut src,
     );
+    if let Some(ext) = only {
+        src.retain(|p| p.to_string_lossy().ends_with(ext));
+    }
     for i in 0..n {
         let f = &src[i % src.len()];
         let sub = dir.join(format!("{:03}", i / 100));

@@ -636,6 +636,10 @@ mod tests {
         let page = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=euc-kr\"></head><body><p>포트 443</p></body></html>";
         let (bytes, _, _) = encoding_rs::EUC_KR.encode(page);
         assert!(format!("{:?}", decode(&bytes).unwrap().blocks).contains("포트 443"));
+        let page =
+            "<html><head><meta charset=\"gb18030\"></head><body><p>端口 443</p></body></html>";
+        let (bytes, _, _) = encoding_rs::GB18030.encode(page);
+        assert!(format!("{:?}", decode(&bytes).unwrap().blocks).contains("端口 443"));
         let page = b"<html><body><p>Caf\xe9 port 80</p></body></html>";
         assert!(format!("{:?}", decode(page).unwrap().blocks).contains("Café"));
     }
