@@ -57,7 +57,7 @@ pub struct Table {
     pub header: Vec<String>,
     pub body: TableBody,
     pub page: Option<u32>,
-    /// True when the header line was repeated from an earlier fragment (page break).
+    /// Where the table starts in the source (line, or table number for HTML); for reports.
     pub line: usize,
 }
 
@@ -79,6 +79,14 @@ pub struct Document {
 }
 
 impl Document {
+    /// The tables, in order.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+    }
+
     /// All running text (headings, paragraphs, notes, table cells) for language detection.
     pub fn text_sample(&self, limit: usize) -> String {
         let mut out = String::new();

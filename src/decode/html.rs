@@ -167,6 +167,15 @@ fn superscript(c: char) -> char {
     }
 }
 
+/// Appends a text node; digits inside `<sup>` become superscript footnote marks.
+fn push_text(out: &mut String, t: &str, in_sup: bool) {
+    if in_sup && t.trim().chars().all(|c| c.is_ascii_digit()) {
+        out.extend(t.trim().chars().map(superscript));
+    } else {
+        out.push_str(t);
+    }
+}
+
 /// The text of an element, without nested tables and skipped elements; `<sup>` digits become
 /// superscript marks and block children are apart by a space.
 fn element_text(el: NodeRef<Node>) -> String {
@@ -187,13 +196,7 @@ fn element_text(el: NodeRef<Node>) -> String {
                         out.push(' ');
                     }
                 }
-                Node::Text(t) if skip == 0 => {
-                    if sup > 0 && t.trim().chars().all(|c| c.is_ascii_digit()) {
-                        out.extend(t.trim().chars().map(superscript));
-                    } else {
-                        out.push_str(t);
-                    }
-                }
+                Node::Text(t) if skip == 0 => push_text(&mut out, t, sup > 0),
                 _ => {}
             },
             Edge::Close(n) => {
@@ -503,13 +506,7 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
                         });
                     }
                 }
-                Node::Text(t) if skip == 0 && in_table == 0 => {
-                    if sup > 0 && t.trim().chars().all(|c| c.is_ascii_digit()) {
-                        buf.extend(t.trim().chars().map(superscript));
-                    } else {
-                        buf.push_str(t);
-                    }
-                }
+                Node::Text(t) if skip == 0 && in_table == 0 => push_text(&mut buf, t, sup > 0),
                 _ => {}
             },
             Edge::Close(n) => {
@@ -554,18 +551,7 @@ mod tests {
     use crate::document::Table;
 
     fn tables(html: &str) -> Vec<Table> {
-        decode(html.as_bytes())
-            .unwrap()
-            .blocks
-            .into_iter()
-            .filter_map(|b| {
-                if let Block::Table(t) = b {
-                    Some(t)
-                } else {
-                    None
-                }
-            })
-            .collect()
+        decode(html.as_bytes()).unwrap().tables().cloned().collect()
     }
 
     #[test]
@@ -608,17 +594,7 @@ mod tests {
         for gone in ["9999", "8888", "7777", "6666"] {
             assert!(!all.contains(gone), "{all}");
         }
-        let t = d
-            .blocks
-            .iter()
-            .find_map(|b| {
-                if let Block::Table(t) = b {
-                    Some(t)
-                } else {
-                    None
-                }
-            })
-            .unwrap();
+        let t = d.tables().next().unwrap();
         assert_eq!(t.caption.as_deref(), Some("Table 1: Server"));
         assert_eq!(t.heading.as_deref(), Some("Ports"));
         assert!(d

@@ -731,17 +731,7 @@ mod tests {
     fn layout_tables() {
         let text = "Table 3: Gateway\n\nService        Port            Protocol   Direction   Description\nSIP            5060, 5061      TCP        Inbound     Call signalling\n                                                       from trunks\nMedia          16384-32767     UDP        Both        RTP\n\nAfter the table.\n";
         let doc = decode(text, Format::Text);
-        let t = doc
-            .blocks
-            .iter()
-            .find_map(|b| {
-                if let Block::Table(t) = b {
-                    Some(t)
-                } else {
-                    None
-                }
-            })
-            .expect("a table");
+        let t = doc.tables().next().expect("a table");
         assert_eq!(
             t.header,
             vec!["Service", "Port", "Protocol", "Direction", "Description"]
