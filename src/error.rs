@@ -30,6 +30,4 @@ pub enum RunError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{0}")]
-    Output(String),
 }

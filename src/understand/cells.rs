@@ -154,7 +154,6 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
     let mut prefix_words: Vec<String> = Vec::new();
     let mut prefix_ok = false; // unknown words before the first port are followed by a port word
     let mut paren_from = 0usize;
-    let mut extra_marks: Vec<Mark> = Vec::new();
     // a port word or transport came before the first number ("Port 7443 ...", "TCP 80")
     let mut anchored = false;
     let mut i = 0;
@@ -174,7 +173,6 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
                 if *after_num && n.len() == 1 {
                     if let Some(Tok::Num(prev, _)) = i.checked_sub(1).and_then(|p| toks.get(p)) {
                         if prev.len() >= 2 {
-                            extra_marks.push(n.clone());
                             if let Some(last) = specs.last_mut() {
                                 last.marks.push(n.clone());
                             }
@@ -388,21 +386,7 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
             }
         }
     }
-    let _ = extra_marks;
     CellParse::Ports(specs)
-}
-
-/// Ports of a cell, or an empty list (for callers that only want the numbers).
-pub fn ports_of(raw: &str) -> Vec<PortSpec> {
-    match parse_port_cell(raw) {
-        CellParse::Ports(p) => p,
-        _ => Vec::new(),
-    }
-}
-
-/// True when a cell reads as a port specification (used to rebuild rows from cell shapes).
-pub fn is_port_like(raw: &str) -> bool {
-    matches!(parse_port_cell(raw), CellParse::Ports(_))
 }
 
 #[cfg(test)]
