@@ -5,6 +5,7 @@ whose tables are tab-separated. Used once to make fixtures/html/*.html from the 
 do not run it.
 
 usage: tsv_to_html.py SEED.txt LANG TITLE [CHARSET] > page.html
+(the output is UTF-8; for CHARSET shift_jis, re-encode it, e.g. with iconv -f utf-8 -t shift_jis)
 """
 import html
 import re
@@ -23,6 +24,7 @@ def cell(text):
 out = []
 i = 0
 first_heading = True
+caption = None  # a "Table N" title waiting for its table
 while i < len(lines):
     line = lines[i]
     t = line.strip()
@@ -36,11 +38,9 @@ while i < len(lines):
             i += 1
         header, body = rows[0], rows[1:]
         out.append("<table>")
-        if out[-2].startswith("<caption-pending>"):
-            cap = out.pop(-2)[len("<caption-pending>"):]
-            out.insert(len(out) - 1 + 1, "")
-            out[-2] = "<table>"
-            out[-1] = "<caption>%s</caption>" % cap
+        if caption is not None:
+            out.append("<caption>%s</caption>" % caption)
+            caption = None
         out.append("<thead><tr>%s</tr></thead><tbody>" % "".join("<th>%s</th>" % cell(h) for h in header))
         for r in body:
             filled = [c for c in r if c.strip()]
@@ -50,8 +50,12 @@ while i < len(lines):
                 out.append("<tr>%s</tr>" % "".join("<td>%s</td>" % cell(c) for c in r))
         out.append("</tbody></table>")
         continue
+    if caption is not None:
+        # a caption not followed by its table stays a paragraph
+        out.append("<p>%s</p>" % caption)
+        caption = None
     if re.match(r"^(表|Table)\s*\d+", t):
-        out.append("<caption-pending>" + html.escape(t))
+        caption = html.escape(t)
     elif t.startswith("(注)") or t.startswith("Note"):
         out.append('<div class="note"><p>%s</p></div>' % cell(t))
     elif t.startswith("¹"):
@@ -63,8 +67,9 @@ while i < len(lines):
         out.append("<p>%s</p>" % cell(t))
     i += 1
 
-# a caption still pending means no table followed it: keep it as a paragraph
-body = "\n".join(("<p>%s</p>" % o[len("<caption-pending>"):]) if o.startswith("<caption-pending>") else o for o in out)
+if caption is not None:
+    out.append("<p>%s</p>" % caption)
+body = "\n".join(out)
 print("""<!DOCTYPE html>
 <html lang="%s">
 <head>
