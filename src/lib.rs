@@ -89,6 +89,7 @@ pub fn process(input: &Input) -> (Vec<PortRecord>, DocReport) {
 
 fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord>, DocError> {
     let format = discover::format_of(&input.path).unwrap_or(Format::Text);
+    // the extension's format, so that a file that cannot be read still reports one
     report.format = format.as_str().to_string();
     let bytes = std::fs::read(&input.path)?;
     let format = discover::sniff_text(format, &bytes[..bytes.len().min(64 * 1024)]);

@@ -393,6 +393,13 @@ mod tests {
     }
 
     #[test]
+    fn cjk_phrases_ignore_spaces() {
+        let v = vocab();
+        assert!(v.side_labels.found_in(&key("A 側 : TCP 42027")));
+        assert!(v.not_applicable.is(&key("該当 なし")));
+    }
+
+    #[test]
     fn direction_vocabulary() {
         let v = vocab();
         assert_eq!(v.direction("Bidirectional"), Some(Direction::Bidirectional));
