@@ -57,6 +57,8 @@ pub struct Table {
     pub header: Vec<String>,
     pub body: TableBody,
     pub page: Option<u32>,
+    /// The page of each body row of a grid, when the table runs over pages (else empty).
+    pub row_pages: Vec<u32>,
     /// Where the table starts in the source (line, or table number for HTML); for reports.
     pub line: usize,
 }

@@ -17,6 +17,10 @@ pub enum DocError {
     TooLarge(usize),
     #[error("{0}")]
     Unsupported(String),
+    #[error("PDF: {0}")]
+    Pdf(String),
+    #[error("the PDF reader crashed or was stopped: {0}")]
+    Worker(String),
     #[error("internal error while reading the document: {0}")]
     Panic(String),
 }

@@ -11,6 +11,7 @@ pub mod discover;
 pub mod document;
 pub mod emit;
 pub mod error;
+pub mod isolate;
 pub mod lang;
 pub mod normalize;
 pub mod record;
@@ -22,11 +23,11 @@ use crate::document::Format;
 use crate::error::DocError;
 use crate::record::{sort_records, PortRecord};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// What happened to one document, for the run report.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct DocReport {
     pub document: String,
     pub path: String,
@@ -141,10 +142,26 @@ fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord
 /// Processes documents in parallel and returns everything in canonical order. `tick` is called
 /// once per finished document (for a progress bar).
 pub fn extract(inputs: &[Input], tick: &(dyn Fn() + Sync)) -> Extraction {
+    extract_with(inputs, tick, None)
+}
+
+/// Like [`extract`], with PDFs processed in the worker processes of `pool` (crash and hang
+/// isolation) when one is given; other formats are decoded in this process, where a panic is
+/// caught.
+pub fn extract_with(
+    inputs: &[Input],
+    tick: &(dyn Fn() + Sync),
+    pool: Option<&isolate::Pool>,
+) -> Extraction {
     let mut results: Vec<(Vec<PortRecord>, DocReport)> = inputs
         .par_iter()
         .map(|i| {
-            let r = process(i);
+            let r = match pool {
+                Some(p) if discover::format_of(&i.path) == Some(Format::Pdf) => {
+                    p.process(i, Format::Pdf.as_str())
+                }
+                _ => process(i),
+            };
             tick();
             r
         })

@@ -3,7 +3,8 @@
 use super::{EXIT_OK, EXIT_SOME_FAILED};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use portolan::{discover, emit, extract};
+use portolan::isolate::{Limits, Pool};
+use portolan::{discover, emit, extract_with};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -24,6 +25,12 @@ pub struct Args {
     /// No progress bar and no summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Time limit for one PDF, in seconds (PDFs are read in worker processes).
+    #[arg(long, default_value_t = 120)]
+    pdf_timeout: u64,
+    /// Memory (address space) limit of a PDF worker process, in MiB.
+    #[arg(long, default_value_t = 4096)]
+    pdf_memory_mib: u64,
     /// Print peak memory (VmHWM) and timing to stderr when done (for benchmarks).
     #[arg(long, hide = true)]
     stats: bool,
@@ -68,14 +75,25 @@ pub fn run(a: Args) -> Result<i32> {
         ProgressBar::hidden()
     };
     let tick = || bar.inc(1);
+    let exe = std::env::current_exe().context("finding the portolan executable")?;
+    let pool = Pool::new(
+        exe,
+        vec!["worker".into()],
+        Limits {
+            timeout: std::time::Duration::from_secs(a.pdf_timeout.max(1)),
+            memory_mib: a.pdf_memory_mib,
+        },
+    );
     let x = match a.threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build()
             .context("starting worker threads")?
-            .install(|| extract(&inputs, &tick)),
-        None => extract(&inputs, &tick),
+            .install(|| extract_with(&inputs, &tick, Some(&pool))),
+        None => extract_with(&inputs, &tick, Some(&pool)),
     };
+    let worker_kib = pool.peak_worker_kib();
+    drop(pool);
     bar.finish_and_clear();
     emit::write_outputs(&a.out, &x).context("writing the outputs")?;
     let failed = x.failed();
@@ -95,12 +113,13 @@ pub fn run(a: Args) -> Result<i32> {
             .map(|m| m.len())
             .sum();
         eprintln!(
-            "stats: documents={} bytes={} records={} seconds={:.4} peak_rss_kib={}",
+            "stats: documents={} bytes={} records={} seconds={:.4} peak_rss_kib={} worker_peak_rss_kib={}",
             inputs.len(),
             bytes,
             x.records.len(),
             started.elapsed().as_secs_f64(),
-            peak_rss_kib().unwrap_or(0)
+            peak_rss_kib().unwrap_or(0),
+            worker_kib
         );
     }
     Ok(if failed > 0 {

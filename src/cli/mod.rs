@@ -1,5 +1,6 @@
 //! Argument parsing and exit codes. One module per subcommand.
 
+mod blocks;
 mod extract;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +26,15 @@ struct Cli {
 enum Command {
     /// Extract every port the documents mention into ports.csv, ports.json and a run report.
     Extract(extract::Args),
+    /// Show the document model a file decodes into: headings, captions, paragraphs, notes and
+    /// table grids with their pages (to see what portolan read from a document).
+    Blocks(blocks::Args),
+    /// Internal: decode documents sent on stdin (used by extract for PDF isolation).
+    #[command(hide = true)]
+    Worker {
+        #[arg(long, default_value_t = 0)]
+        memory_mib: u64,
+    },
 }
 
 pub fn run() -> i32 {
@@ -48,5 +58,22 @@ pub fn run() -> i32 {
                 EXIT_USAGE_OR_OUTPUT
             }
         },
+        Command::Blocks(a) => match blocks::run(a) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("portolan: {e:#}");
+                EXIT_USAGE_OR_OUTPUT
+            }
+        },
+        Command::Worker { memory_mib } => {
+            portolan::isolate::limit_memory(memory_mib);
+            match portolan::isolate::serve() {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!("portolan worker: {e}");
+                    EXIT_USAGE_OR_OUTPUT
+                }
+            }
+        }
     }
 }

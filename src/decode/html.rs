@@ -5,7 +5,7 @@
 //! pages cannot overflow the stack.
 
 use crate::decode::text::{is_caption, note_marker};
-use crate::decode::{encoding, BlockBuilder};
+use crate::decode::{encoding, resolve_grid, BlockBuilder, GridTable, SpanCell};
 use crate::document::{Block, Document, Meta, TableBody};
 use crate::error::DocError;
 use crate::normalize::squash;
@@ -251,98 +251,27 @@ fn build_table(table: ElementRef) -> HtmlTable {
             _ => {}
         }
     }
-    // rowspans still running: column -> (rows left, text)
-    let mut running: Vec<Option<(usize, String)>> = Vec::new();
-    let mut grid: Vec<(Vec<String>, bool, bool)> = Vec::new(); // (cells, in thead, all th)
-    let mut cells_total = 0usize;
-    let mut truncated = false;
+    let mut rows: Vec<(Vec<SpanCell>, bool, u32)> = Vec::new();
     for (tr, head) in trs {
-        let mut row: Vec<String> = Vec::new();
-        let mut all_th = true;
-        let mut any_cell = false;
-        let mut col = 0usize;
-        let take_running =
-            |row: &mut Vec<String>, col: &mut usize, running: &mut Vec<Option<(usize, String)>>| {
-                while let Some(Some((left, text))) = running.get_mut(*col) {
-                    row.push(text.clone());
-                    *left -= 1;
-                    if *left == 0 {
-                        running[*col] = None;
-                    }
-                    *col += 1;
-                }
-            };
-        for cell in tr.children().filter_map(ElementRef::wrap) {
-            let name = cell.value().name();
-            if name != "td" && name != "th" {
-                continue;
-            }
-            any_cell = true;
-            all_th &= name == "th";
-            take_running(&mut row, &mut col, &mut running);
-            let text = element_text(*cell);
-            let (cs, rs) = (span(cell.value(), "colspan"), span(cell.value(), "rowspan"));
-            for k in 0..cs {
-                let t = if k == 0 { text.clone() } else { String::new() };
-                if rs > 1 {
-                    if running.len() <= col {
-                        running.resize(col + 1, None);
-                    }
-                    running[col] = Some((rs - 1, t.clone()));
-                }
-                row.push(t);
-                col += 1;
-            }
-        }
-        if !any_cell {
-            continue;
-        }
-        // rowspans that reach past the last cell of this row
-        while col < running.len() {
-            if running[col].is_some() {
-                take_running(&mut row, &mut col, &mut running);
-            } else {
-                row.push(String::new());
-                col += 1;
-            }
-        }
-        cells_total += row.len();
-        if cells_total > MAX_CELLS {
-            truncated = true;
-            break;
-        }
-        grid.push((row, head, all_th));
+        let cells: Vec<SpanCell> = tr
+            .children()
+            .filter_map(ElementRef::wrap)
+            .filter(|c| matches!(c.value().name(), "td" | "th"))
+            .map(|cell| SpanCell {
+                text: element_text(*cell),
+                colspan: span(cell.value(), "colspan"),
+                rowspan: span(cell.value(), "rowspan"),
+                th: cell.value().name() == "th",
+            })
+            .collect();
+        rows.push((cells, head, 0));
     }
-    let width = grid.iter().map(|r| r.0.len()).max().unwrap_or(0);
-    for r in &mut grid {
-        r.0.resize(width, String::new());
-    }
-    // header rows: the thead, or the leading rows made only of th, or else the first row
-    let mut n_head = grid.iter().take_while(|r| r.1).count();
-    if n_head == 0 {
-        n_head = grid.iter().take_while(|r| r.2).count();
-    }
-    if n_head == 0 && !grid.is_empty() {
-        n_head = 1;
-    }
-    let mut header = vec![String::new(); width];
-    for (row, _, _) in grid.iter().take(n_head) {
-        for (c, t) in row.iter().enumerate() {
-            if !t.is_empty() && !header[c].split(" / ").any(|h| h == t) {
-                if !header[c].is_empty() {
-                    header[c].push(' ');
-                }
-                header[c].push_str(t);
-            }
-        }
-    }
-    // a header repeated inside the body (a printed page break) is not a row
-    let rows: Vec<Vec<String>> = grid
-        .into_iter()
-        .skip(n_head)
-        .map(|r| r.0)
-        .filter(|r| *r != header)
-        .collect();
+    let GridTable {
+        header,
+        rows,
+        truncated,
+        ..
+    } = resolve_grid(rows, MAX_CELLS);
     HtmlTable {
         caption,
         header,

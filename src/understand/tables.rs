@@ -17,6 +17,8 @@ pub struct FoundTable {
     pub header: Vec<String>,
     pub body: TableBody,
     pub page: Option<u32>,
+    /// The page of each body row, when known (grid tables from paged formats).
+    pub row_pages: Vec<u32>,
 }
 
 fn header_key(h: &[String]) -> Vec<String> {
@@ -53,21 +55,43 @@ pub fn collect_tables(doc: &Document) -> Vec<FoundTable> {
             header: t.header.clone(),
             body: t.body.clone(),
             page: t.page,
+            row_pages: row_pages_of(t),
         });
         adjacent = true;
     }
     dedupe_flattened(out)
 }
 
+/// Row pages of a grid table, complete or empty.
+fn row_pages_of(t: &Table) -> Vec<u32> {
+    match (&t.body, t.page) {
+        (TableBody::Grid(rows), _) if t.row_pages.len() == rows.len() => t.row_pages.clone(),
+        (TableBody::Grid(rows), Some(p)) => vec![p; rows.len()],
+        _ => Vec::new(),
+    }
+}
+
 fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
     let same_header = header_key(&prev.header) == header_key(&t.header);
     let headerless = !has_roles(&t.header) && t.header.len() == prev.header.len();
+    let pages = row_pages_of(t);
     match (&mut prev.body, &t.body) {
         (TableBody::Grid(rows), TableBody::Grid(more)) if same_header => {
+            if prev.row_pages.len() == rows.len() && pages.len() == more.len() {
+                prev.row_pages.extend(pages);
+            } else {
+                prev.row_pages.clear();
+            }
             rows.extend(more.iter().cloned());
             true
         }
         (TableBody::Grid(rows), TableBody::Grid(more)) if headerless => {
+            if prev.row_pages.len() == rows.len() && pages.len() == more.len() {
+                prev.row_pages.push(t.page.unwrap_or(0));
+                prev.row_pages.extend(pages);
+            } else {
+                prev.row_pages.clear();
+            }
             rows.push(t.header.clone());
             rows.extend(more.iter().cloned());
             true
@@ -466,7 +490,7 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                 }
                 for tr in transports {
                     res.records.push(PortRecord {
-                        page: t.page,
+                        page: t.row_pages.get(ri).copied().or(t.page),
                         table: t.title.clone(),
                         section: section.clone(),
                         row: rownum,

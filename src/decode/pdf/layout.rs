@@ -1,0 +1,661 @@
+//! Page layout: which lines form tables and which are headings, captions, notes and paragraphs.
+//!
+//! Ruled tables come from clusters of ruling lines (vertical rules give the columns, horizontal
+//! rules the rows). Unruled tables are runs of multi-column lines; their columns are the gutters
+//! no word crosses in any line of the run, and their rows are told apart by the larger gap
+//! between rows than between the lines of one cell, so a multi-line cell stays one cell and an
+//! empty cell stays empty.
+
+use super::glyphs::Rule;
+use super::lines::{needs_space, Line};
+use crate::decode::text::{is_caption, note_marker};
+
+/// A table found on a page: cells by row and column, with the page-space box.
+#[derive(Debug, Clone)]
+pub struct PageTable {
+    pub rows: Vec<Vec<String>>,
+    pub x0: f64,
+    pub x1: f64,
+    pub top: f64,
+    pub bottom: f64,
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Heading(String),
+    Caption(String),
+    Note(String),
+    Paragraph(String),
+    Table(PageTable),
+}
+
+/// An item with where it sits on the page, for ordering.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub top: f64,
+    pub x0: f64,
+    pub item: Item,
+}
+
+fn dedup_sorted(mut v: Vec<f64>, tol: f64) -> Vec<f64> {
+    v.sort_by(f64::total_cmp);
+    let mut out: Vec<f64> = Vec::new();
+    for x in v {
+        match out.last_mut() {
+            Some(l) if x - *l <= tol => {}
+            _ => out.push(x),
+        }
+    }
+    out
+}
+
+/// Clusters of rules that touch each other: each is one ruled table (or a box).
+fn rule_clusters(rules: &[Rule]) -> Vec<Vec<Rule>> {
+    let n = rules.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    let tol = 2.0;
+    // sort by x0 to prune the pair scan
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|a, b| rules[*a].x0.total_cmp(&rules[*b].x0));
+    for (oi, &i) in order.iter().enumerate() {
+        let a = rules[i];
+        for &j in &order[oi + 1..] {
+            let b = rules[j];
+            if b.x0 > a.x1 + tol {
+                break;
+            }
+            if b.y0 <= a.y1 + tol && a.y0 <= b.y1 + tol {
+                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                if ri != rj {
+                    parent[ri] = rj;
+                }
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<Rule>> = Default::default();
+    for i in 0..n {
+        let r = find(&mut parent, i);
+        groups.entry(r).or_default().push(rules[i]);
+    }
+    groups.into_values().collect()
+}
+
+struct Region {
+    x0: f64,
+    x1: f64,
+    top: f64,
+    bottom: f64,
+    cols: Option<Vec<f64>>,
+    rows: Option<Vec<f64>>,
+}
+
+fn ruled_regions(rules: &[Rule]) -> Vec<Region> {
+    let mut out = Vec::new();
+    for c in rule_clusters(rules) {
+        let x0 = c.iter().map(|r| r.x0).fold(f64::INFINITY, f64::min);
+        let x1 = c.iter().map(|r| r.x1).fold(f64::NEG_INFINITY, f64::max);
+        let top = c.iter().map(|r| r.y0).fold(f64::INFINITY, f64::min);
+        let bottom = c.iter().map(|r| r.y1).fold(f64::NEG_INFINITY, f64::max);
+        let vx = dedup_sorted(
+            c.iter()
+                .filter(|r| r.vertical())
+                .map(|r| (r.x0 + r.x1) / 2.0)
+                .collect(),
+            2.0,
+        );
+        // row separators: horizontal rules spanning most of the table (cell-level rules of a
+        // collapsed-border table each span one cell, so they are pooled by their y)
+        let hy = dedup_sorted(
+            c.iter()
+                .filter(|r| r.horizontal())
+                .map(|r| (r.y0 + r.y1) / 2.0)
+                .collect(),
+            2.0,
+        );
+        if hy.len() < 2 || x1 - x0 < 30.0 || bottom - top < 8.0 {
+            continue;
+        }
+        let cols = (vx.len() >= 3).then_some(vx);
+        out.push(Region {
+            x0,
+            x1,
+            top,
+            bottom,
+            cols,
+            rows: Some(hy),
+        });
+    }
+    out
+}
+
+/// Column boundaries of a run of lines: the gutters no word crosses.
+fn gutters(lines: &[&Line], x0: f64, x1: f64, min_gap: f64) -> Vec<f64> {
+    let mut spans: Vec<(f64, f64)> = lines
+        .iter()
+        .flat_map(|l| l.words.iter().map(|w| (w.x0, w.x1)))
+        .collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut edges = vec![x0];
+    let mut reach = f64::NEG_INFINITY;
+    for (a, b) in spans {
+        if reach > f64::NEG_INFINITY && a - reach >= min_gap {
+            edges.push((reach + a) / 2.0);
+        }
+        reach = reach.max(b);
+    }
+    edges.push(x1.max(reach) + 1.0);
+    edges
+}
+
+/// Cells of a run of lines, given column edges and (optionally) row edges. Without row edges,
+/// rows are split where the gap between baselines is clearly larger than the line pitch inside
+/// a cell; when all gaps are alike, a line whose first column is empty continues the row above.
+fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>) -> Vec<Vec<String>> {
+    let ncols = cols.len().saturating_sub(1).max(1);
+    let mut groups: Vec<Vec<&Line>> = Vec::new();
+    match rows {
+        Some(edges) if edges.len() >= 2 => {
+            for w in edges.windows(2) {
+                let g: Vec<&Line> = lines
+                    .iter()
+                    .copied()
+                    .filter(|l| l.y - 0.3 * l.size >= w[0] && l.y - 0.3 * l.size < w[1])
+                    .collect();
+                if !g.is_empty() {
+                    groups.push(g);
+                }
+            }
+        }
+        _ => {
+            let gaps: Vec<f64> = lines.windows(2).map(|w| w[1].y - w[0].y).collect();
+            let min_gap = gaps
+                .iter()
+                .copied()
+                .filter(|g| *g > 0.5)
+                .fold(f64::INFINITY, f64::min);
+            let uniform = gaps.iter().all(|g| *g <= min_gap * 1.25);
+            for (i, l) in lines.iter().enumerate() {
+                let new_row = if i == 0 {
+                    true
+                } else if !uniform {
+                    gaps[i - 1] > min_gap * 1.25
+                } else {
+                    !l.text_between(cols[0], cols[1]).is_empty()
+                };
+                if new_row {
+                    groups.push(vec![l]);
+                } else if let Some(g) = groups.last_mut() {
+                    g.push(l);
+                }
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|g| {
+            (0..ncols)
+                .map(|c| {
+                    let (a, b) = (cols[c], cols[c + 1]);
+                    let mut cell = String::new();
+                    for l in &g {
+                        let t = l.text_between(a, b);
+                        if t.is_empty() {
+                            continue;
+                        }
+                        if !cell.is_empty() && needs_space(&cell, &t) {
+                            cell.push(' ');
+                        }
+                        cell.push_str(&t);
+                    }
+                    cell
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn body_size(lines: &[Line]) -> f64 {
+    let mut counts: Vec<(i64, usize)> = Vec::new();
+    for l in lines {
+        let k = (l.size * 2.0).round() as i64;
+        let n = l
+            .words
+            .iter()
+            .map(|w| w.text.chars().count())
+            .sum::<usize>();
+        match counts.iter_mut().find(|(s, _)| *s == k) {
+            Some(e) => e.1 += n,
+            None => counts.push((k, n)),
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|(s, n)| (*n, -*s))
+        .map(|(s, _)| *s as f64 / 2.0)
+        .unwrap_or(10.0)
+}
+
+/// Lays out one page. `lines` are the page's lines without running headers and footers.
+pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) -> Vec<Placed> {
+    let mut placed: Vec<Placed> = Vec::new();
+    let mut used = vec![false; lines.len()];
+    let body = if body > 0.0 { body } else { body_size(lines) };
+
+    // ruled tables
+    for r in ruled_regions(rules) {
+        let inside: Vec<usize> = (0..lines.len())
+            .filter(|&i| {
+                let l = &lines[i];
+                let mid = l.y - 0.3 * l.size;
+                !used[i]
+                    && mid > r.top
+                    && mid < r.bottom
+                    && l.x0 >= r.x0 - 2.0
+                    && l.x1 <= r.x1 + 2.0
+            })
+            .collect();
+        if inside.is_empty() {
+            continue;
+        }
+        let ls: Vec<&Line> = inside.iter().map(|&i| &lines[i]).collect();
+        let cols = match &r.cols {
+            Some(c) => c.clone(),
+            None => gutters(&ls, r.x0, r.x1, 0.45 * body),
+        };
+        if cols.len() < 3 {
+            continue;
+        }
+        let rows = grid(&ls, &cols, r.rows.as_deref());
+        for i in inside {
+            used[i] = true;
+        }
+        placed.push(Placed {
+            top: r.top,
+            x0: r.x0,
+            item: Item::Table(PageTable {
+                rows,
+                x0: r.x0,
+                x1: r.x1,
+                top: r.top,
+                bottom: r.bottom,
+                caption: None,
+            }),
+        });
+    }
+
+    // unruled tables: runs of lines with at least two chunks
+    let free: Vec<usize> = (0..lines.len()).filter(|&i| !used[i]).collect();
+    let chunk_gap = 1.0 * body;
+    let multi = |l: &Line| l.chunks(chunk_gap, &[]).len() >= 2;
+    let blocker = |l: &Line| {
+        let t = l.text();
+        l.size > body * 1.15 || is_caption(&t) || note_marker(&t).is_some()
+    };
+    let mut k = 0;
+    while k < free.len() {
+        let i = free[k];
+        let l = &lines[i];
+        if !multi(l) || blocker(l) {
+            k += 1;
+            continue;
+        }
+        let mut run = vec![i];
+        let mut m = k + 1;
+        while m < free.len() {
+            let j = free[m];
+            let prev = &lines[*run.last().expect("a line")];
+            let n = &lines[j];
+            if n.y - prev.y > 2.4 * body || blocker(n) {
+                break;
+            }
+            let left = lines[run[0]].x0;
+            // a single-chunk line starting at the left edge that is as wide as a paragraph ends the run
+            if !multi(n) && (n.x0 - left).abs() < 2.0 && n.x1 - n.x0 > 0.55 * page_width {
+                break;
+            }
+            run.push(j);
+            m += 1;
+        }
+        // trailing single-chunk lines at the left edge after a clear gap are prose
+        while run.len() > 1 {
+            let last = &lines[*run.last().expect("a line")];
+            if multi(last) {
+                break;
+            }
+            let prev = &lines[run[run.len() - 2]];
+            if last.y - prev.y > 1.6 * body && (last.x0 - lines[run[0]].x0).abs() < 2.0 {
+                run.pop();
+            } else {
+                break;
+            }
+        }
+        let multis = run.iter().filter(|&&j| multi(&lines[j])).count();
+        if multis < 2 {
+            k += 1;
+            continue;
+        }
+        let ls: Vec<&Line> = run.iter().map(|&j| &lines[j]).collect();
+        let x0 = ls.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min);
+        let x1 = ls.iter().map(|l| l.x1).fold(f64::NEG_INFINITY, f64::max);
+        let cols = gutters(&ls, x0 - 1.0, x1, 0.45 * body);
+        if cols.len() < 3 {
+            k += 1;
+            continue;
+        }
+        // side by side: a gutter much wider than the others splits the run into two tables
+        let parts = split_side_by_side(&ls, &cols, body);
+        for (px0, px1) in parts {
+            let pls: Vec<&Line> = ls
+                .iter()
+                .filter_map(|l| {
+                    let words: Vec<_> = l
+                        .words
+                        .iter()
+                        .filter(|w| (w.x0 + w.x1) / 2.0 >= px0 && (w.x0 + w.x1) / 2.0 < px1)
+                        .cloned()
+                        .collect();
+                    (!words.is_empty()).then(|| {
+                        let b: &Line = l;
+                        (b, words)
+                    })
+                })
+                .map(|(l, _)| l)
+                .collect();
+            let pcols: Vec<f64> = cols
+                .iter()
+                .copied()
+                .filter(|c| *c >= px0 - 0.5 && *c <= px1 + 0.5)
+                .collect();
+            let mut pcols = pcols;
+            if pcols.first().is_none_or(|c| *c > px0 + 0.5) {
+                pcols.insert(0, px0);
+            }
+            if pcols.last().is_none_or(|c| *c < px1 - 0.5) {
+                pcols.push(px1);
+            }
+            let rows: Vec<Vec<String>> = grid(&pls, &pcols, None)
+                .into_iter()
+                .filter(|r| r.iter().any(|c| !c.is_empty()))
+                .collect();
+            let top = pls.first().map(|l| l.y - l.size).unwrap_or(0.0);
+            let bottom = pls.last().map(|l| l.y).unwrap_or(0.0);
+            placed.push(Placed {
+                top,
+                x0: px0,
+                item: Item::Table(PageTable {
+                    rows,
+                    x0: px0,
+                    x1: px1,
+                    top,
+                    bottom,
+                    caption: None,
+                }),
+            });
+        }
+        for &j in &run {
+            used[j] = true;
+        }
+        k = m;
+    }
+
+    // everything else is flow text: headings, captions, notes, paragraphs
+    let mut para: Option<(f64, f64, f64, String, bool)> = None; // top, x0, last y, text, note
+    let flush = |p: &mut Option<(f64, f64, f64, String, bool)>, out: &mut Vec<Placed>| {
+        if let Some((top, x0, _, text, note)) = p.take() {
+            out.push(Placed {
+                top,
+                x0,
+                item: if note {
+                    Item::Note(text)
+                } else {
+                    Item::Paragraph(text)
+                },
+            });
+        }
+    };
+    for (i, l) in lines.iter().enumerate() {
+        if used[i] {
+            continue;
+        }
+        let t = l.text();
+        let top = l.y - l.size;
+        if l.size > body * 1.15 {
+            flush(&mut para, &mut placed);
+            match placed.last_mut() {
+                Some(Placed {
+                    item: Item::Heading(h),
+                    top: ht,
+                    ..
+                }) if top - *ht < 3.0 * l.size => {
+                    h.push(' ');
+                    h.push_str(&t);
+                }
+                _ => placed.push(Placed {
+                    top,
+                    x0: l.x0,
+                    item: Item::Heading(t),
+                }),
+            }
+            continue;
+        }
+        if is_caption(&t) {
+            flush(&mut para, &mut placed);
+            placed.push(Placed {
+                top,
+                x0: l.x0,
+                item: Item::Caption(t),
+            });
+            continue;
+        }
+        let footnote_def = t
+            .starts_with(|c: char| c.is_ascii_digit() || "¹²³⁴⁵⁶⁷⁸⁹*†‡".contains(c))
+            && t.chars()
+                .nth(1)
+                .is_some_and(|c| c == ' ' || !c.is_ascii_digit())
+            && l.size <= body;
+        let starts_new = match &para {
+            None => true,
+            Some((_, x0, last_y, _, _)) => {
+                l.y - last_y > 1.7 * l.size
+                    || note_marker(&t).is_some()
+                    || footnote_def
+                    || (l.x0 - x0).abs() > 4.0 * l.size
+                    || t.starts_with('•')
+            }
+        };
+        if starts_new {
+            flush(&mut para, &mut placed);
+            para = Some((top, l.x0, l.y, t.clone(), note_marker(&t).is_some()));
+        } else if let Some(p) = para.as_mut() {
+            if needs_space(&p.3, &t) {
+                p.3.push(' ');
+            }
+            p.3.push_str(&t);
+            p.2 = l.y;
+        }
+    }
+    flush(&mut para, &mut placed);
+
+    // a caption right above a table, overlapping it horizontally, belongs to it
+    let captions: Vec<usize> = (0..placed.len())
+        .filter(|&i| matches!(placed[i].item, Item::Caption(_)))
+        .collect();
+    let mut taken = Vec::new();
+    for ci in captions {
+        let (ctop, cx0) = (placed[ci].top, placed[ci].x0);
+        let best = (0..placed.len())
+            .filter(|&ti| match &placed[ti].item {
+                Item::Table(t) => {
+                    t.caption.is_none()
+                        && t.top >= ctop
+                        && t.top - ctop < 4.0 * body
+                        && cx0 >= t.x0 - 2.0 * body
+                        && cx0 < t.x1
+                }
+                _ => false,
+            })
+            .min_by(|a, b| placed[*a].top.total_cmp(&placed[*b].top));
+        if let Some(ti) = best {
+            let Item::Caption(text) = placed[ci].item.clone() else {
+                continue;
+            };
+            if let Item::Table(t) = &mut placed[ti].item {
+                t.caption = Some(text);
+                taken.push(ci);
+            }
+        }
+    }
+    let mut out: Vec<Placed> = placed
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !taken.contains(i))
+        .map(|(_, p)| p)
+        .collect();
+    // reading order: top to bottom; items side by side (overlapping vertically) left to right
+    out.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.x0.total_cmp(&b.x0)));
+    out
+}
+
+/// Splits a run at a gutter at least three times as wide as the median gutter (and 2 em), when
+/// both sides have two columns or more: two tables side by side.
+fn split_side_by_side(lines: &[&Line], cols: &[f64], body: f64) -> Vec<(f64, f64)> {
+    let first = cols[0];
+    let last = *cols.last().expect("edges");
+    // gutter widths: the empty stretch around each inner edge
+    let mut widths: Vec<(f64, f64)> = Vec::new();
+    for &c in &cols[1..cols.len() - 1] {
+        let left = lines
+            .iter()
+            .flat_map(|l| l.words.iter())
+            .filter(|w| w.x1 <= c)
+            .map(|w| w.x1)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let right = lines
+            .iter()
+            .flat_map(|l| l.words.iter())
+            .filter(|w| w.x0 >= c)
+            .map(|w| w.x0)
+            .fold(f64::INFINITY, f64::min);
+        widths.push((c, right - left));
+    }
+    let mut sorted: Vec<f64> = widths.iter().map(|w| w.1).collect();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted[sorted.len() / 2];
+    let widest = widths
+        .iter()
+        .copied()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .filter(|w| w.1 >= 3.0 * median && w.1 >= 2.0 * body);
+    if let Some((c, _)) = widest {
+        let left_cols = cols.iter().filter(|x| **x < c).count();
+        let right_cols = cols.iter().filter(|x| **x > c).count();
+        if left_cols >= 2 && right_cols >= 2 {
+            return vec![(first, c), (c, last)];
+        }
+    }
+    vec![(first, last)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lines::Word;
+    use super::*;
+
+    fn line(y: f64, cells: &[(f64, &str)]) -> Line {
+        let mut words = Vec::new();
+        for (x, t) in cells {
+            let mut x = *x;
+            for w in t.split(' ') {
+                let width = 5.0 * w.chars().count() as f64;
+                words.push(Word {
+                    x0: x,
+                    x1: x + width,
+                    text: w.to_string(),
+                });
+                x += width + 2.5;
+            }
+        }
+        Line {
+            y,
+            size: 10.0,
+            x0: words[0].x0,
+            x1: words.last().unwrap().x1,
+            words,
+        }
+    }
+
+    #[test]
+    fn unruled_table_with_a_multi_line_cell() {
+        let lines = vec![
+            line(100.0, &[(50.0, "Port Utilization")]),
+            line(
+                130.0,
+                &[(50.0, "Listener"), (200.0, "Port"), (300.0, "Notes")],
+            ),
+            line(
+                148.0,
+                &[(50.0, "Tomcat"), (200.0, "TCP 8443"), (300.0, "Secure")],
+            ),
+            line(160.0, &[(300.0, "connections")]),
+            line(
+                178.0,
+                &[(50.0, "Notification"), (200.0, "TCP 5222"), (300.0, "XMPP")],
+            ),
+        ];
+        let items = page_items(&lines, &[], 600.0, 10.0);
+        let tables: Vec<&PageTable> = items
+            .iter()
+            .filter_map(|p| match &p.item {
+                Item::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tables.len(), 1);
+        assert_eq!(
+            tables[0].rows,
+            vec![
+                vec!["Listener", "Port", "Notes"],
+                vec!["Tomcat", "TCP 8443", "Secure connections"],
+                vec!["Notification", "TCP 5222", "XMPP"],
+            ]
+        );
+    }
+
+    #[test]
+    fn ruled_table_keeps_empty_cells() {
+        let lines = vec![
+            line(110.0, &[(52.0, "Listener"), (152.0, "Port")]),
+            line(130.0, &[(152.0, "UDP 514")]),
+        ];
+        let mut rules = Vec::new();
+        for y in [100.0, 120.0, 140.0] {
+            rules.push(Rule {
+                x0: 50.0,
+                y0: y,
+                x1: 250.0,
+                y1: y,
+            });
+        }
+        for x in [50.0, 150.0, 250.0] {
+            rules.push(Rule {
+                x0: x,
+                y0: 100.0,
+                x1: x,
+                y1: 140.0,
+            });
+        }
+        let items = page_items(&lines, &rules, 600.0, 10.0);
+        let Item::Table(t) = &items[0].item else {
+            panic!("no table: {items:?}");
+        };
+        assert_eq!(t.rows, vec![vec!["Listener", "Port"], vec!["", "UDP 514"]]);
+    }
+}

@@ -1,0 +1,615 @@
+//! PDF documents into the document model.
+//!
+//! pdf-extract (over lopdf) interprets each page's content and hands every glyph with its
+//! position, size and text, and every path (ruling lines) to [`glyphs::Collector`]. Then:
+//! - a tagged PDF (a structure tree with Table/TR/TD) gives tables, headings and paragraphs in
+//!   logical order from the tree ([`tagged`]), each cell's text from its marked content;
+//! - otherwise lines and words are built from baselines and gaps ([`lines`]), running headers
+//!   and footers are dropped, and each page is laid out into tables and flow text ([`layout`]).
+//!
+//! Tables broken across pages are merged by the shared understanding stage, which keeps each
+//! row's page. pdf-extract panics on some malformed files by design, and hostile files can
+//! exhaust the stack; the command line decodes PDFs in worker processes (see `isolate`).
+
+pub mod glyphs;
+pub mod layout;
+pub mod lines;
+pub mod tagged;
+
+use crate::decode::{resolve_grid, BlockBuilder, GridTable};
+use crate::document::{Block, Document, Meta, TableBody};
+use crate::error::DocError;
+use crate::vocab::vocab;
+use glyphs::{Collector, Glyph, PageGlyphs};
+use layout::{page_items, Item};
+use lines::{lines_of, needs_space, Line};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// Pages beyond this are not read (a warning says so).
+const MAX_PAGES: usize = 10_000;
+/// Glyphs (and rules) kept per page.
+const MAX_GLYPHS_PER_PAGE: usize = 400_000;
+
+fn pdf_error(what: &str, e: impl std::fmt::Display) -> DocError {
+    DocError::Pdf(format!("{what}: {e}"))
+}
+
+/// Opens a PDF: checks the header, loads the objects, decrypts with the empty user password
+/// (documents that only restrict printing or copying).
+pub fn load(bytes: &[u8]) -> Result<pdf_extract::Document, DocError> {
+    let head = &bytes[..bytes.len().min(1024)];
+    if !head.windows(5).any(|w| w == b"%PDF-") {
+        return Err(DocError::Pdf("not a PDF file (no %PDF- header)".into()));
+    }
+    let mut doc = pdf_extract::Document::load_mem(bytes)
+        .map_err(|e| pdf_error("the PDF cannot be read (damaged or truncated)", e))?;
+    if doc.is_encrypted() {
+        doc.decrypt("").map_err(|_| {
+            DocError::Pdf("the PDF is encrypted and needs a password to open".into())
+        })?;
+    }
+    Ok(doc)
+}
+
+fn meta_of(doc: &pdf_extract::Document) -> Meta {
+    let mut meta = Meta::default();
+    let text = |o: &pdf_extract::Object| -> Option<String> {
+        let (_, o) = doc.dereference(o).ok()?;
+        match o {
+            pdf_extract::Object::String(bytes, _) => Some(pdf_string(bytes)),
+            _ => None,
+        }
+    };
+    if let Ok(cat) = doc.catalog() {
+        meta.language = cat
+            .get(b"Lang")
+            .ok()
+            .and_then(text)
+            .filter(|l| !l.is_empty());
+    }
+    if let Ok(info) = doc.trailer.get(b"Info") {
+        if let Some(d) = doc
+            .dereference(info)
+            .ok()
+            .and_then(|(_, o)| o.as_dict().ok())
+        {
+            meta.title = d.get(b"Title").ok().and_then(text).unwrap_or_default();
+        }
+    }
+    meta
+}
+
+/// A PDF text string: UTF-16BE with a BOM, else PDFDocEncoding (Latin-1 for what matters).
+fn pdf_string(bytes: &[u8]) -> String {
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else if let Ok(s) = std::str::from_utf8(bytes) {
+        s.to_string()
+    } else {
+        bytes.iter().map(|&b| b as char).collect()
+    }
+    .trim()
+    .to_string()
+}
+
+struct ReadPage {
+    glyphs: PageGlyphs,
+    /// MCID open at each text-showing operation, when it could be matched with the glyphs.
+    mcids: Option<Vec<Option<i64>>>,
+    error: Option<String>,
+    truncated: bool,
+}
+
+fn read_page(
+    doc: &pdf_extract::Document,
+    num: u32,
+    id: pdf_extract::ObjectId,
+    tagged: bool,
+) -> ReadPage {
+    let mut c = Collector::new(MAX_GLYPHS_PER_PAGE);
+    let error = pdf_extract::output_doc_page(doc, &mut c, num)
+        .err()
+        .map(|e| e.to_string());
+    let mcids = if tagged {
+        tagged::show_mcids(doc, id, 4 * MAX_GLYPHS_PER_PAGE)
+            .filter(|m| m.len() == c.page.shows as usize)
+    } else {
+        None
+    };
+    ReadPage {
+        truncated: c.truncated,
+        glyphs: c.page,
+        mcids,
+        error,
+    }
+}
+
+/// The glyphs of one page (for `portolan blocks --glyphs`).
+pub fn page_glyphs(bytes: &[u8], page: u32) -> Result<Vec<Glyph>, DocError> {
+    let doc = load(bytes)?;
+    let mut c = Collector::new(MAX_GLYPHS_PER_PAGE);
+    pdf_extract::output_doc_page(&doc, &mut c, page).map_err(|e| pdf_error("page", e))?;
+    Ok(c.page.glyphs)
+}
+
+/// Decodes a PDF into blocks.
+pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
+    let doc = load(bytes)?;
+    let mut out = Document {
+        meta: meta_of(&doc),
+        ..Default::default()
+    };
+    let mut pages: Vec<(u32, pdf_extract::ObjectId)> = doc.get_pages().into_iter().collect();
+    if pages.is_empty() {
+        return Err(DocError::Pdf("the PDF has no pages".into()));
+    }
+    if pages.len() > MAX_PAGES {
+        out.warnings.push(format!(
+            "the PDF has {} pages; only the first {MAX_PAGES} were read",
+            pages.len()
+        ));
+        pages.truncate(MAX_PAGES);
+    }
+    let structure = tagged::structure(&doc).filter(|nodes| {
+        nodes
+            .iter()
+            .any(|n| matches!(n, tagged::Node::Table { .. }))
+    });
+    let read: Vec<ReadPage> = pages
+        .par_iter()
+        .map(|&(num, id)| read_page(&doc, num, id, structure.is_some()))
+        .collect();
+    for (p, &(num, _)) in read.iter().zip(&pages) {
+        if let Some(e) = &p.error {
+            out.warnings
+                .push(format!("page {num}: could not be read fully: {e}"));
+        }
+        if p.glyphs.unmapped > 0 {
+            out.warnings.push(format!(
+                "page {num}: {} glyphs have no Unicode mapping (no ToUnicode entry) and were left out",
+                p.glyphs.unmapped
+            ));
+        }
+        if p.truncated {
+            out.warnings.push(format!(
+                "page {num}: more than {MAX_GLYPHS_PER_PAGE} glyphs or rules; the rest was left out"
+            ));
+        }
+    }
+    if read.iter().all(|p| p.glyphs.glyphs.is_empty()) {
+        out.warnings
+            .push("no text found: the PDF may be scanned images (no OCR is done)".into());
+    }
+    let tagged_ok = read
+        .iter()
+        .all(|p| p.mcids.is_some() || p.glyphs.glyphs.is_empty());
+    out.blocks = match structure {
+        Some(nodes) if tagged_ok => tagged_blocks(&nodes, &read),
+        _ => layout_blocks(&read),
+    };
+    if let Some(r) = release_in(&out.meta.title) {
+        out.meta.release = r;
+    }
+    Ok(out)
+}
+
+fn release_in(title: &str) -> Option<String> {
+    let i = title.find("Release ")?;
+    let r: String = title[i + 8..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != ',')
+        .collect();
+    (!r.is_empty()).then_some(r)
+}
+
+fn join_lines(lines: &[Line]) -> String {
+    let mut s = String::new();
+    for l in lines {
+        let t = l.text();
+        if !s.is_empty() && needs_space(&s, &t) {
+            s.push(' ');
+        }
+        s.push_str(&t);
+    }
+    s
+}
+
+/// Blocks from the structure tree: every node's text is the glyphs of its marked content.
+fn tagged_blocks(nodes: &[tagged::Node], read: &[ReadPage]) -> Vec<Block> {
+    // (page, mcid) -> glyphs
+    let mut by_mark: HashMap<(u32, i64), Vec<&Glyph>> = HashMap::new();
+    for p in read {
+        let Some(m) = &p.mcids else { continue };
+        for g in &p.glyphs.glyphs {
+            if let Some(Some(mcid)) = m.get(g.show as usize) {
+                by_mark.entry((p.glyphs.number, *mcid)).or_default().push(g);
+            }
+        }
+    }
+    let text_of = |marks: &tagged::Marks| -> String {
+        let mut per_page: BTreeMap<u32, Vec<&Glyph>> = BTreeMap::new();
+        for m in marks {
+            if let Some(gs) = by_mark.get(m) {
+                per_page.entry(m.0).or_default().extend(gs.iter().copied());
+            }
+        }
+        let mut s = String::new();
+        let mut last = String::new();
+        for gs in per_page.values() {
+            let t = join_lines(&lines_of(gs));
+            // a table head repeated on the next page is one element with content on both
+            if t == last {
+                continue;
+            }
+            last = t.clone();
+            if !s.is_empty() && needs_space(&s, &t) {
+                s.push(' ');
+            }
+            s.push_str(&t);
+        }
+        s
+    };
+    let first_page = |marks: &tagged::Marks| marks.iter().map(|m| m.0).min();
+    let x_of = |marks: &tagged::Marks| -> Option<(f64, f64)> {
+        let gs = marks
+            .iter()
+            .filter_map(|m| by_mark.get(m))
+            .flatten()
+            .filter(|g| !g.is_space());
+        gs.fold(None, |acc: Option<(f64, f64)>, g| {
+            Some(acc.map_or((g.x0, g.x1), |(a, b)| (a.min(g.x0), b.max(g.x1))))
+        })
+    };
+    let mut b = BlockBuilder::default();
+    for n in nodes {
+        match n {
+            tagged::Node::Heading(m) => {
+                b.page = first_page(m).or(b.page);
+                let t = text_of(m);
+                if !t.is_empty() {
+                    b.heading(t);
+                }
+            }
+            tagged::Node::Caption(m) => {
+                b.page = first_page(m).or(b.page);
+                let t = text_of(m);
+                if !t.is_empty() {
+                    b.caption(t);
+                }
+            }
+            tagged::Node::Paragraph(m) | tagged::Node::Note(m) => {
+                let page = first_page(m).or(b.page);
+                b.page = page;
+                let text = text_of(m);
+                if text.is_empty() {
+                    continue;
+                }
+                flow_block(&mut b, text, matches!(n, tagged::Node::Note(_)));
+            }
+            tagged::Node::Table { caption, rows } => {
+                let rows = place_short_rows(rows, &x_of);
+                let source: Vec<_> = rows
+                    .iter()
+                    .map(|(cells, head)| {
+                        let page = cells.iter().filter_map(|(m, _)| first_page(m)).min();
+                        let cells = cells
+                            .iter()
+                            .map(|(m, c)| crate::decode::SpanCell {
+                                text: text_of(m),
+                                ..c.clone()
+                            })
+                            .collect();
+                        (cells, *head, page.unwrap_or(0))
+                    })
+                    .collect();
+                let GridTable {
+                    header,
+                    rows,
+                    row_tags,
+                    ..
+                } = resolve_grid(source, 2_000_000);
+                let page = row_tags.first().copied().filter(|p| *p > 0).or(b.page);
+                b.page = page;
+                let caption = caption.as_ref().map(text_of).filter(|c| !c.is_empty());
+                b.table(header, caption, TableBody::Grid(rows), 0);
+                if let Some(Block::Table(t)) = b.blocks.last_mut() {
+                    t.row_pages = row_tags;
+                }
+            }
+        }
+    }
+    number_tables(b.blocks)
+}
+
+type TaggedRow = (Vec<(tagged::Marks, crate::decode::SpanCell)>, bool);
+
+/// Some producers leave empty cells out of the structure tree, so a row can have fewer cells
+/// than the table has columns. Such a row's cells are put in the column whose text starts at
+/// the same x as theirs (columns measured on the complete rows); the gaps become empty cells.
+/// Tables with rowspans are left as the tree gives them.
+fn place_short_rows(
+    rows: &[TaggedRow],
+    x_of: &dyn Fn(&tagged::Marks) -> Option<(f64, f64)>,
+) -> Vec<TaggedRow> {
+    let width = |r: &TaggedRow| r.0.iter().map(|(_, c)| c.colspan.max(1)).sum::<usize>();
+    let ncols = rows.iter().map(width).max().unwrap_or(0);
+    if rows.iter().any(|r| r.0.iter().any(|(_, c)| c.rowspan > 1)) || ncols == 0 {
+        return rows.to_vec();
+    }
+    // the text extent of each column on complete rows (header cells may be centred)
+    let mut extent: Vec<Option<(f64, f64)>> = vec![None; ncols];
+    for r in rows.iter().filter(|r| r.0.len() == ncols) {
+        for (c, (m, _)) in r.0.iter().enumerate() {
+            if let Some((x0, x1)) = x_of(m) {
+                extent[c] = Some(extent[c].map_or((x0, x1), |(a, b)| (a.min(x0), b.max(x1))));
+            }
+        }
+    }
+    if extent.iter().any(Option::is_none) {
+        return rows.to_vec();
+    }
+    let extent: Vec<(f64, f64)> = extent.into_iter().flatten().collect();
+    // the boundary between two columns: halfway across the gutter
+    let bounds: Vec<f64> = extent.windows(2).map(|w| (w[0].1 + w[1].0) / 2.0).collect();
+    rows.iter()
+        .map(|r| {
+            if width(r) >= ncols || r.0.iter().any(|(_, c)| c.colspan > 1) {
+                return r.clone();
+            }
+            let mut placed: Vec<Option<(tagged::Marks, crate::decode::SpanCell)>> =
+                vec![None; ncols];
+            let mut next = 0usize;
+            for (m, c) in &r.0 {
+                let col = x_of(m)
+                    .map(|(x, _)| bounds.iter().filter(|b| **b <= x).count())
+                    .unwrap_or(next)
+                    .max(next)
+                    .min(ncols - 1);
+                placed[col] = Some((m.clone(), c.clone()));
+                next = col + 1;
+            }
+            let cells = placed
+                .into_iter()
+                .map(|p| p.unwrap_or_else(|| (Vec::new(), crate::decode::SpanCell::default())))
+                .collect();
+            (cells, r.1)
+        })
+        .collect()
+}
+
+/// A paragraph of flow text: a caption ("Table 1: ..."), a note, or a paragraph.
+fn flow_block(b: &mut BlockBuilder, text: String, note: bool) {
+    let page = b.page;
+    if crate::decode::text::is_caption(&text) {
+        b.caption(text);
+    } else if note || crate::decode::text::note_marker(&text).is_some() {
+        b.blocks.push(Block::Note { text, page });
+    } else {
+        b.blocks.push(Block::Paragraph { text, page });
+    }
+}
+
+/// Tables get their order number as `line` (what the report shows for formats without lines).
+fn number_tables(mut blocks: Vec<Block>) -> Vec<Block> {
+    let mut n = 0;
+    for b in &mut blocks {
+        if let Block::Table(t) = b {
+            n += 1;
+            t.line = n;
+        }
+    }
+    blocks
+}
+
+/// Normalized text of a margin line, for finding running headers and footers: digits (page
+/// numbers) do not count.
+fn furniture_key(t: &str) -> String {
+    t.chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect::<String>()
+        .to_lowercase()
+}
+
+fn is_page_number(t: &str) -> bool {
+    let k = furniture_key(t);
+    let k = k.trim_matches(|c: char| c == '-' || c == '–' || c.is_whitespace());
+    let k = k.strip_prefix("page").unwrap_or(k).trim();
+    !k.is_empty() && k.chars().all(|c| c == '#' || c == '/' || c == ' ') && k.starts_with('#')
+        || k.contains("# of #")
+}
+
+/// Blocks from page layout (untagged PDFs).
+fn layout_blocks(read: &[ReadPage]) -> Vec<Block> {
+    let page_lines: Vec<Vec<Line>> = read
+        .par_iter()
+        .map(|p| {
+            let refs: Vec<&Glyph> = p.glyphs.glyphs.iter().collect();
+            lines_of(&refs)
+        })
+        .collect();
+    // running headers and footers: margin lines that repeat on two pages or more (page numbers
+    // aside), or that are only a page number
+    let margin = |p: &PageGlyphs, l: &Line| l.y < p.height * 0.085 || l.y > p.height * 0.925;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (p, lines) in read.iter().zip(&page_lines) {
+        let mut keys: Vec<String> = lines
+            .iter()
+            .filter(|l| margin(&p.glyphs, l))
+            .map(|l| furniture_key(&l.text()))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            *seen.entry(k).or_default() += 1;
+        }
+    }
+    let multi_page = read.len() > 1;
+    let body_lines: Vec<Vec<Line>> = read
+        .iter()
+        .zip(page_lines)
+        .map(|(p, lines)| {
+            lines
+                .into_iter()
+                .filter(|l| {
+                    if !margin(&p.glyphs, l) {
+                        return true;
+                    }
+                    let t = l.text();
+                    let repeated = multi_page && seen.get(&furniture_key(&t)).copied() > Some(1);
+                    !(repeated || is_page_number(&t))
+                })
+                .collect()
+        })
+        .collect();
+    let body = {
+        let all: Vec<Line> = body_lines.iter().flatten().cloned().collect();
+        doc_body_size(&all)
+    };
+    let items: Vec<Vec<layout::Placed>> = read
+        .par_iter()
+        .zip(&body_lines)
+        .map(|(p, lines)| page_items(lines, &p.glyphs.rules, p.glyphs.width, body))
+        .collect();
+    let mut b = BlockBuilder::default();
+    for (p, items) in read.iter().zip(items) {
+        b.page = Some(p.glyphs.number);
+        for it in items {
+            match it.item {
+                Item::Heading(t) => b.heading(t),
+                Item::Caption(t) => b.caption(t),
+                Item::Note(t) => flow_block(&mut b, t, true),
+                Item::Paragraph(t) => flow_block(&mut b, t, false),
+                Item::Table(t) => {
+                    let (header, rows) = split_header(t.rows);
+                    if header.is_empty() && rows.is_empty() {
+                        continue;
+                    }
+                    b.table(header, t.caption, TableBody::Grid(rows), 0);
+                }
+            }
+        }
+    }
+    number_tables(b.blocks)
+}
+
+fn doc_body_size(lines: &[Line]) -> f64 {
+    let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
+    for l in lines {
+        *counts.entry((l.size * 2.0).round() as i64).or_default() += l
+            .words
+            .iter()
+            .map(|w| w.text.chars().count())
+            .sum::<usize>();
+    }
+    counts
+        .iter()
+        .max_by_key(|(s, n)| (**n, -**s))
+        .map(|(s, _)| *s as f64 / 2.0)
+        .unwrap_or(10.0)
+}
+
+fn has_number(row: &[String]) -> bool {
+    row.iter().any(|c| {
+        c.split(|ch: char| !ch.is_ascii_digit())
+            .any(|d| !d.is_empty() && d.len() <= 5 && d.parse::<u32>().is_ok_and(|n| n <= 65535))
+    })
+}
+
+/// The header of a laid-out table: the first one to three rows (a header whose cells wrap
+/// may come out as several rows), whichever combination names the most column roles. Rows
+/// with numbers in them are data.
+fn split_header(mut rows: Vec<Vec<String>>) -> (Vec<String>, Vec<Vec<String>>) {
+    if rows.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let v = vocab();
+    let roles = |h: &[String]| h.iter().filter(|c| v.header_role(c).is_some()).count();
+    let combine = |rs: &[Vec<String>]| -> Vec<String> {
+        let width = rs[0].len();
+        (0..width)
+            .map(|c| {
+                let mut s = String::new();
+                for r in rs {
+                    let t = r.get(c).map(String::as_str).unwrap_or("");
+                    if t.is_empty() {
+                        continue;
+                    }
+                    if !s.is_empty() && needs_space(&s, t) {
+                        s.push(' ');
+                    }
+                    s.push_str(t);
+                }
+                s
+            })
+            .collect()
+    };
+    let mut best = (roles(&rows[0]), 1);
+    for k in 2..=3.min(rows.len().saturating_sub(1)) {
+        if has_number(&rows[k - 1]) {
+            break;
+        }
+        let r = roles(&combine(&rows[..k]));
+        if r > best.0 {
+            best = (r, k);
+        }
+    }
+    let header = combine(&rows[..best.1]);
+    let body = rows.split_off(best.1);
+    (header, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers_and_keys() {
+        assert!(is_page_number("12"));
+        assert!(is_page_number("Page 3"));
+        assert!(is_page_number("- 4 -"));
+        assert!(is_page_number("3 / 10"));
+        assert!(!is_page_number("TCP 443"));
+        assert_eq!(furniture_key("Guide, Page 12"), "guide, page ##");
+    }
+
+    #[test]
+    fn wrapped_header_rows_are_combined() {
+        let rows = vec![
+            vec![
+                "Listener (Process or".to_string(),
+                "Listener Protocol".into(),
+            ],
+            vec!["Application Protocol)".to_string(), "and Port".into()],
+            vec!["Tomcat".to_string(), "TCP 8443".into()],
+        ];
+        let (h, body) = split_header(rows);
+        assert_eq!(
+            h,
+            vec![
+                "Listener (Process or Application Protocol)",
+                "Listener Protocol and Port"
+            ]
+        );
+        assert_eq!(body.len(), 1);
+    }
+
+    #[test]
+    fn not_a_pdf_and_junk_are_errors() {
+        assert!(decode(b"hello").is_err());
+        assert!(decode(b"%PDF-1.4\n garbage garbage").is_err());
+    }
+
+    #[test]
+    fn strings_and_release() {
+        assert_eq!(pdf_string(b"\xfe\xff\x00A\x00B"), "AB");
+        assert_eq!(
+            release_in("Cisco Finesse Guide, Release 12.5(1)").as_deref(),
+            Some("12.5(1)")
+        );
+    }
+}

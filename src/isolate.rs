@@ -1,0 +1,292 @@
+//! Crash and hang isolation for decoders that can take a process down.
+//!
+//! pdf-extract panics by policy on malformed files, and hostile PDFs (deep nesting,
+//! decompression bombs) can overflow the stack or exhaust memory, which no `catch_unwind`
+//! stops. So PDFs are processed by a pool of worker processes (the same binary, `portolan
+//! worker`), each with an address-space limit, and every request has a time limit. A worker
+//! that crashes, aborts or runs out of time costs one document, which gets a clear error; the
+//! pool starts a new worker for the next one. Workers are reused, so the cost of isolation is
+//! one process start per worker, not per document.
+
+use crate::discover::Input;
+use crate::error::DocError;
+use crate::record::PortRecord;
+use crate::DocReport;
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Limits for one document in a worker.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub timeout: Duration,
+    /// Address-space limit of a worker process, in MiB (0: none).
+    pub memory_mib: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: Duration::from_secs(120),
+            memory_mib: 4096,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Request {
+    document: String,
+    path: PathBuf,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Response {
+    records: Vec<PortRecord>,
+    report: DocReport,
+}
+
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+    stderr_tail: Arc<Mutex<String>>,
+}
+
+/// A pool of worker processes running `program args...`.
+pub struct Pool {
+    program: PathBuf,
+    args: Vec<String>,
+    limits: Limits,
+    idle: Mutex<Vec<Worker>>,
+}
+
+impl Pool {
+    /// A pool of workers started as `program args... --memory-mib N` on demand.
+    pub fn new(program: PathBuf, args: Vec<String>, limits: Limits) -> Pool {
+        Pool {
+            program,
+            args,
+            limits,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn spawn(&self) -> std::io::Result<Worker> {
+        let mut child = Command::new(&self.program)
+            .args(&self.args)
+            .arg("--memory-mib")
+            .arg(self.limits.memory_mib.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let tail = Arc::new(Mutex::new(String::new()));
+        let t2 = Arc::clone(&tail);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if line.trim().is_empty() {
+                    continue;
+                }
+                if let Ok(mut t) = t2.lock() {
+                    // the last meaningful line is what explains a crash
+                    *t = line.chars().take(300).collect();
+                }
+            }
+        });
+        Ok(Worker {
+            child,
+            stdin,
+            lines: rx,
+            stderr_tail: tail,
+        })
+    }
+
+    /// Processes one document in a worker. Never fails: a worker that dies or hangs becomes
+    /// this document's error.
+    pub fn process(&self, input: &Input, format: &str) -> (Vec<PortRecord>, DocReport) {
+        let fail = |msg: String| {
+            let report = DocReport {
+                document: input.document.clone(),
+                path: input.path.to_string_lossy().replace('\\', "/"),
+                format: format.to_string(),
+                error: Some(DocError::Worker(msg).to_string()),
+                ..Default::default()
+            };
+            (Vec::new(), report)
+        };
+        let reused = self.idle.lock().ok().and_then(|mut v| v.pop());
+        let mut worker = match reused {
+            Some(w) => w,
+            None => match self.spawn() {
+                Ok(w) => w,
+                Err(e) => return fail(format!("cannot start a worker process: {e}")),
+            },
+        };
+        let req = Request {
+            document: input.document.clone(),
+            path: input.path.clone(),
+        };
+        let line = serde_json::to_string(&req).expect("a request serializes");
+        if writeln!(worker.stdin, "{line}")
+            .and_then(|_| worker.stdin.flush())
+            .is_err()
+        {
+            return fail(self.death(worker));
+        }
+        match worker.lines.recv_timeout(self.limits.timeout) {
+            Ok(line) => match serde_json::from_str::<Response>(&line) {
+                Ok(r) => {
+                    if let Ok(mut v) = self.idle.lock() {
+                        v.push(worker);
+                    }
+                    (r.records, r.report)
+                }
+                Err(e) => {
+                    let _ = worker.child.kill();
+                    let _ = worker.child.wait();
+                    fail(format!("the worker answered garbage: {e}"))
+                }
+            },
+            Err(RecvTimeoutError::Timeout) => {
+                let _ = worker.child.kill();
+                let _ = worker.child.wait();
+                fail(format!(
+                    "no result after {} s (time limit); the worker was stopped",
+                    self.limits.timeout.as_secs()
+                ))
+            }
+            Err(RecvTimeoutError::Disconnected) => fail(self.death(worker)),
+        }
+    }
+
+    /// The sum of the peak resident memory (VmHWM, KiB) of the live workers (Linux; 0 elsewhere).
+    pub fn peak_worker_kib(&self) -> u64 {
+        let Ok(v) = self.idle.lock() else { return 0 };
+        v.iter()
+            .filter_map(|w| {
+                let s = std::fs::read_to_string(format!("/proc/{}/status", w.child.id())).ok()?;
+                let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+                line.split_whitespace().nth(1)?.parse::<u64>().ok()
+            })
+            .sum()
+    }
+
+    /// Why a worker died: its exit status or signal, and the last thing it printed.
+    fn death(&self, mut w: Worker) -> String {
+        let status = w.child.wait();
+        // the stderr reader may still be draining
+        std::thread::sleep(Duration::from_millis(20));
+        let tail = w.stderr_tail.lock().map(|t| t.clone()).unwrap_or_default();
+        let how = match status {
+            Ok(s) => describe_exit(s),
+            Err(e) => format!("unknown exit ({e})"),
+        };
+        let mut msg = format!("the worker process {how}");
+        if self.limits.memory_mib > 0 && tail.contains("memory allocation") {
+            msg.push_str(&format!(
+                " (memory limit of {} MiB reached)",
+                self.limits.memory_mib
+            ));
+        }
+        if !tail.is_empty() {
+            msg.push_str(&format!(": {tail}"));
+        }
+        msg
+    }
+}
+
+#[cfg(unix)]
+fn describe_exit(s: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (s.code(), s.signal()) {
+        (_, Some(sig)) => {
+            let name = match sig {
+                6 => "SIGABRT",
+                9 => "SIGKILL",
+                11 => "SIGSEGV",
+                7 => "SIGBUS",
+                _ => "",
+            };
+            format!("was killed by signal {sig} {name}")
+                .trim_end()
+                .to_string()
+        }
+        (Some(c), _) => format!("exited with code {c}"),
+        _ => "ended".into(),
+    }
+}
+
+#[cfg(not(unix))]
+fn describe_exit(s: std::process::ExitStatus) -> String {
+    format!("ended with {s}")
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        if let Ok(mut v) = self.idle.lock() {
+            for mut w in v.drain(..) {
+                // closing stdin ends the worker's loop
+                drop(w.stdin);
+                let _ = w.child.wait();
+            }
+        }
+    }
+}
+
+/// Sets this process's address-space limit (the worker side).
+pub fn limit_memory(mib: u64) {
+    #[cfg(unix)]
+    if mib > 0 {
+        let bytes = mib.saturating_mul(1024 * 1024) as libc::rlim_t;
+        let lim = libc::rlimit {
+            rlim_cur: bytes,
+            rlim_max: bytes,
+        };
+        // SAFETY: setrlimit only reads the struct we pass.
+        unsafe {
+            libc::setrlimit(libc::RLIMIT_AS, &lim);
+        }
+    }
+}
+
+/// The worker loop: one JSON request per line on stdin, one JSON response per line on stdout,
+/// until stdin closes.
+pub fn serve() -> std::io::Result<()> {
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let req: Request = serde_json::from_str(&line)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let input = Input {
+            document: req.document,
+            path: req.path,
+        };
+        let (records, report) = crate::process(&input);
+        let resp = serde_json::to_string(&Response { records, report })
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        writeln!(out, "{resp}")?;
+        out.flush()?;
+    }
+    Ok(())
+}
