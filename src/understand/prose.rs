@@ -23,6 +23,10 @@ static SLASH: LazyLock<Regex> =
 static DASH_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([A-Za-z][A-Za-z0-9/ ()._+-]{0,40}?)\s*[—–]\s*(\d{2,5})\b").unwrap()
 });
+/// "UDP 40000-41999", "TCP 8443" in running text: a transport name right before the number.
+static TRANSPORT_NUM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(tcp|udp|sctp)\s+(\d{1,5})(?:\s*(?:-|to|through)\s*(\d{1,5}))?\b").unwrap()
+});
 static JA: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(?:(tcp|udp)\s*)?ポート\s*(?:番号\s*)?(\d{1,5})\b").unwrap());
 
@@ -80,6 +84,10 @@ fn mentions(sentence: &str) -> Vec<Mention> {
     let lower = f.to_lowercase();
     let port_word = lower.contains("port");
     for c in DASH_NAME.captures_iter(if dashed { sentence } else { "" }) {
+        // "40000–41999" is a range, not a name and a port
+        if c[1].ends_with(|ch: char| ch.is_ascii_digit()) {
+            continue;
+        }
         if let Some(p) = num(&c[2]) {
             let name = squash(c[1].trim_start_matches(['•', '-', ' ']));
             out.push(Mention {
@@ -133,6 +141,11 @@ fn mentions(sentence: &str) -> Vec<Mention> {
         }
     }
     for c in BEFORE_WORD.captures_iter(if port_word { &f } else { "" }) {
+        // "Release 5.1 Port Reference": the end of a version number
+        let at = c.get(1).map_or(0, |m| m.start());
+        if f[..at].ends_with('.') || f[..at].ends_with(',') {
+            continue;
+        }
         if let Some(p) = num(&c[1]) {
             out.push(Mention {
                 start: p,
@@ -141,6 +154,28 @@ fn mentions(sentence: &str) -> Vec<Mention> {
                 listener: String::new(),
             });
         }
+    }
+    for c in TRANSPORT_NUM.captures_iter(&f) {
+        let whole = c.get(0).expect("match");
+        if followed_by_version(&f, whole.end()) {
+            continue;
+        }
+        let Some(first) = num(&c[2]) else { continue };
+        let end = c
+            .get(3)
+            .and_then(|m| num(m.as_str()))
+            .filter(|e| *e >= first)
+            .unwrap_or(first);
+        // the same port already read with the word "port" around it
+        if out.iter().any(|m| m.start == first) {
+            continue;
+        }
+        out.push(Mention {
+            start: first,
+            end,
+            transport: c[1].to_lowercase(),
+            listener: String::new(),
+        });
     }
     for c in SLASH.captures_iter(if f.contains('/') { &f } else { "" }) {
         if let Some(p) = num(&c[1]) {

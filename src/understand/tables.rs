@@ -71,14 +71,45 @@ fn row_pages_of(t: &Table) -> Vec<u32> {
     }
 }
 
+/// The first row of a page continuation that only finishes the last row of the page before:
+/// its first cell is empty while the last row's is not, and it has no cell of its own that the
+/// last row lacks entirely... it adds to cells the last row already has.
+fn continues_row(last: &[String], first: &[String]) -> bool {
+    last.len() == first.len()
+        && !last.first().is_none_or(|c| c.is_empty())
+        && first.first().is_some_and(|c| c.is_empty())
+        && first.iter().any(|c| !c.is_empty())
+        && first
+            .iter()
+            .zip(last)
+            .all(|(f, l)| f.is_empty() || !l.is_empty())
+}
+
 fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
     let same_header = header_key(&prev.header) == header_key(&t.header);
     let headerless = !has_roles(&t.header) && t.header.len() == prev.header.len();
     let pages = row_pages_of(t);
     match (&mut prev.body, &t.body) {
         (TableBody::Grid(rows), TableBody::Grid(more)) if same_header => {
+            let mut more = more.as_slice();
+            let mut pages = pages.as_slice();
+            // a row broken by the page: its rest on the next page has no first cell
+            if let (Some(last), Some(first)) = (rows.last_mut(), more.first()) {
+                if continues_row(last, first) {
+                    for (a, b) in last.iter_mut().zip(first) {
+                        if !b.is_empty() {
+                            if !a.is_empty() {
+                                a.push(' ');
+                            }
+                            a.push_str(b);
+                        }
+                    }
+                    more = &more[1..];
+                    pages = pages.get(1..).unwrap_or(&[]);
+                }
+            }
             if prev.row_pages.len() == rows.len() && pages.len() == more.len() {
-                prev.row_pages.extend(pages);
+                prev.row_pages.extend_from_slice(pages);
             } else {
                 prev.row_pages.clear();
             }

@@ -136,68 +136,146 @@ fn ruled_regions(rules: &[Rule]) -> Vec<Region> {
     out
 }
 
-/// Column boundaries of a run of lines: the gutters no word crosses.
-fn gutters(lines: &[&Line], x0: f64, x1: f64, min_gap: f64) -> Vec<f64> {
+/// Column boundaries of a run of lines. Two signals: left edges where many lines start a word
+/// at the same x (cells are mostly left-aligned, and the gutter between columns can be
+/// narrower than a space when cells have no padding), and gutters that no word crosses in any
+/// line (centred or right-aligned columns). An edge that words run across is not an edge.
+fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
+    let mut starts: Vec<(f64, usize)> = Vec::new(); // (x, lines starting a word there)
+    let mut xs: Vec<(f64, usize)> = lines
+        .iter()
+        .enumerate()
+        .flat_map(|(i, l)| l.words.iter().map(move |w| (w.x0, i)))
+        .collect();
+    xs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut k = 0;
+    while k < xs.len() {
+        let mut j = k;
+        let mut ls: Vec<usize> = Vec::new();
+        while j < xs.len() && xs[j].0 - xs[k].0 <= 1.5 {
+            ls.push(xs[j].1);
+            j += 1;
+        }
+        ls.sort_unstable();
+        ls.dedup();
+        starts.push((xs[k].0, ls.len()));
+        k = j;
+    }
+    let multis = lines
+        .iter()
+        .filter(|l| l.chunks(body, &[]).len() >= 2)
+        .count();
+    let need = 3.max(multis / 4);
+    let crossed = |x: f64| {
+        lines
+            .iter()
+            .filter(|l| l.words.iter().any(|w| w.x0 < x - 1.0 && w.x1 > x + 1.0))
+            .count()
+    };
+    let mut edges: Vec<f64> = starts
+        .iter()
+        .filter(|(x, n)| *n >= need && *x > x0 + 2.0 && crossed(*x) <= 1)
+        .map(|(x, _)| x - 0.5)
+        .collect();
+    // gutters no word crosses (centred and right-aligned columns)
     let mut spans: Vec<(f64, f64)> = lines
         .iter()
         .flat_map(|l| l.words.iter().map(|w| (w.x0, w.x1)))
         .collect();
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut edges = vec![x0];
     let mut reach = f64::NEG_INFINITY;
     for (a, b) in spans {
-        if reach > f64::NEG_INFINITY && a - reach >= min_gap {
-            edges.push((reach + a) / 2.0);
+        if reach > f64::NEG_INFINITY && a - reach >= 0.45 * body {
+            let g = (reach + a) / 2.0;
+            // the same boundary as a left edge already found: keep the left edge
+            if !edges.iter().any(|e| (a - 0.5 - *e).abs() < 2.0) {
+                edges.push(g);
+            }
         }
         reach = reach.max(b);
     }
-    edges.push(x1.max(reach) + 1.0);
-    edges
+    edges.sort_by(f64::total_cmp);
+    let mut out = vec![x0];
+    out.extend(edges);
+    out.push(x1.max(reach) + 1.0);
+    out
 }
 
-/// Cells of a run of lines, given column edges and (optionally) row edges. Without row edges,
-/// rows are split where the gap between baselines is clearly larger than the line pitch inside
-/// a cell; when all gaps are alike, a line whose first column is empty continues the row above.
-fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>) -> Vec<Vec<String>> {
+/// Rows of a run of lines without row rules. In each column, lines closer than the line pitch
+/// are one cell; a row is a stretch of the page covered by overlapping cells. So a multi-line
+/// cell stays one cell, and a cell centred vertically next to it falls into its row.
+fn row_groups<'a>(lines: &[&'a Line], cols: &[f64], body: f64) -> Vec<Vec<&'a Line>> {
     let ncols = cols.len().saturating_sub(1).max(1);
-    let mut groups: Vec<Vec<&Line>> = Vec::new();
-    match rows {
-        Some(edges) if edges.len() >= 2 => {
-            for w in edges.windows(2) {
-                let g: Vec<&Line> = lines
-                    .iter()
-                    .copied()
-                    .filter(|l| l.y - 0.3 * l.size >= w[0] && l.y - 0.3 * l.size < w[1])
-                    .collect();
-                if !g.is_empty() {
-                    groups.push(g);
-                }
-            }
-        }
-        _ => {
-            let gaps: Vec<f64> = lines.windows(2).map(|w| w[1].y - w[0].y).collect();
-            let min_gap = gaps
-                .iter()
-                .copied()
-                .filter(|g| *g > 0.5)
-                .fold(f64::INFINITY, f64::min);
-            let uniform = gaps.iter().all(|g| *g <= min_gap * 1.25);
-            for (i, l) in lines.iter().enumerate() {
-                let new_row = if i == 0 {
-                    true
-                } else if !uniform {
-                    gaps[i - 1] > min_gap * 1.25
-                } else {
-                    !l.text_between(cols[0], cols[1]).is_empty()
-                };
-                if new_row {
-                    groups.push(vec![l]);
-                } else if let Some(g) = groups.last_mut() {
-                    g.push(l);
-                }
+    let in_col = |l: &Line, c: usize| !l.text_between(cols[c], cols[c + 1]).is_empty();
+    // the line pitch inside a cell: the smallest gap between lines of one column
+    let mut pitch = f64::INFINITY;
+    for c in 0..ncols {
+        let ys: Vec<f64> = lines.iter().filter(|l| in_col(l, c)).map(|l| l.y).collect();
+        for w in ys.windows(2) {
+            let g = w[1] - w[0];
+            if g >= 0.9 * body {
+                pitch = pitch.min(g);
             }
         }
     }
+    if !pitch.is_finite() {
+        pitch = 1.2 * body;
+    }
+    let mut spans: Vec<(f64, f64)> = Vec::new();
+    for c in 0..ncols {
+        let mut block: Option<(f64, f64)> = None;
+        for l in lines.iter().filter(|l| in_col(l, c)) {
+            let (top, bottom) = (l.y - 0.75 * l.size, l.y + 0.2 * l.size);
+            block = match block {
+                Some((t, b)) if l.y - (b - 0.2 * l.size) <= pitch * 1.12 => Some((t, bottom)),
+                Some(done) => {
+                    spans.push(done);
+                    Some((top, bottom))
+                }
+                None => Some((top, bottom)),
+            };
+        }
+        if let Some(b) = block {
+            spans.push(b);
+        }
+    }
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut rows: Vec<(f64, f64)> = Vec::new();
+    for (t, b) in spans {
+        match rows.last_mut() {
+            Some(r) if t <= r.1 => r.1 = r.1.max(b),
+            _ => rows.push((t, b)),
+        }
+    }
+    rows.iter()
+        .map(|(t, b)| {
+            lines
+                .iter()
+                .copied()
+                .filter(|l| l.y >= *t && l.y <= *b)
+                .collect::<Vec<_>>()
+        })
+        .filter(|g| !g.is_empty())
+        .collect()
+}
+
+/// Cells of a run of lines, given column edges and, for ruled tables, row edges.
+fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>, body: f64) -> Vec<Vec<String>> {
+    let ncols = cols.len().saturating_sub(1).max(1);
+    let groups: Vec<Vec<&Line>> = match rows {
+        Some(edges) if edges.len() >= 2 => edges
+            .windows(2)
+            .map(|w| {
+                lines
+                    .iter()
+                    .copied()
+                    .filter(|l| l.y - 0.3 * l.size >= w[0] && l.y - 0.3 * l.size < w[1])
+                    .collect::<Vec<_>>()
+            })
+            .filter(|g| !g.is_empty())
+            .collect(),
+        _ => row_groups(lines, cols, body),
+    };
     groups
         .into_iter()
         .map(|g| {
@@ -268,12 +346,12 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
         let ls: Vec<&Line> = inside.iter().map(|&i| &lines[i]).collect();
         let cols = match &r.cols {
             Some(c) => c.clone(),
-            None => gutters(&ls, r.x0, r.x1, 0.45 * body),
+            None => columns(&ls, r.x0, r.x1, body),
         };
         if cols.len() < 3 {
             continue;
         }
-        let rows = grid(&ls, &cols, r.rows.as_deref());
+        let rows = grid(&ls, &cols, r.rows.as_deref(), body);
         for i in inside {
             used[i] = true;
         }
@@ -297,7 +375,9 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
     let multi = |l: &Line| l.chunks(chunk_gap, &[]).len() >= 2;
     let blocker = |l: &Line| {
         let t = l.text();
-        l.size > body * 1.15 || is_caption(&t) || note_marker(&t).is_some()
+        // a footnote definition ("¹Default port", "* Configurable") ends a table
+        let footnote = t.starts_with(['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '*', '†', '‡']);
+        l.size > body * 1.15 || is_caption(&t) || note_marker(&t).is_some() || footnote
     };
     let mut k = 0;
     while k < free.len() {
@@ -345,7 +425,14 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
         let ls: Vec<&Line> = run.iter().map(|&j| &lines[j]).collect();
         let x0 = ls.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min);
         let x1 = ls.iter().map(|l| l.x1).fold(f64::NEG_INFINITY, f64::max);
-        let cols = gutters(&ls, x0 - 1.0, x1, 0.45 * body);
+        let cols = columns(&ls, x0 - 1.0, x1, body);
+        if std::env::var("PDEBUG").is_ok() {
+            let mut d = String::new();
+            for l in &ls {
+                d += &format!("{:.1} {:.1}-{:.1} {}\n", l.y, l.x0, l.x1, l.text());
+            }
+            eprintln!("{d}cols {cols:?}");
+        }
         if cols.len() < 3 {
             k += 1;
             continue;
@@ -381,7 +468,13 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
             if pcols.last().is_none_or(|c| *c < px1 - 0.5) {
                 pcols.push(px1);
             }
-            let rows: Vec<Vec<String>> = grid(&pls, &pcols, None)
+            if std::env::var("PDEBUG").is_ok() {
+                eprintln!(
+                    "part {px0} {px1} {pcols:?} first {:?}",
+                    grid(&pls, &pcols, None, body).first()
+                );
+            }
+            let rows: Vec<Vec<String>> = grid(&pls, &pcols, None, body)
                 .into_iter()
                 .filter(|r| r.iter().any(|c| !c.is_empty()))
                 .collect();

@@ -45,9 +45,7 @@ impl Line {
                 let cut = cuts.iter().any(|c| *c > last.x1 - 0.5 && *c < w.x0 + 0.5);
                 if w.x0 - last.x1 < gap && !cut {
                     last.x1 = last.x1.max(w.x1);
-                    if needs_space(&last.text, &w.text) {
-                        last.text.push(' ');
-                    }
+                    last.text.push(' ');
                     last.text.push_str(&w.text);
                     continue;
                 }
@@ -62,19 +60,32 @@ fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3000..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
 }
 
-/// Whether two pieces of text joined at a line or word break need a space: not between two
-/// CJK characters, and not after a hyphen that ends a wrapped line ("10-" + "20" stays "10-20").
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
+}
+
+/// Whether two pieces of text joined at a line break (a wrapped cell or paragraph) need a
+/// space: not between two CJK characters or next to CJK punctuation, and not after a hyphen
+/// that ends a wrapped line ("read-" + "only", "10000-" + "20000").
 pub fn needs_space(a: &str, b: &str) -> bool {
     let (Some(l), Some(r)) = (a.chars().last(), b.chars().next()) else {
         return false;
     };
-    !(is_cjk(l) && is_cjk(r))
+    let before_hyphen = a.chars().rev().nth(1);
+    if matches!(l, '-' | '‐' | '‑' | '–')
+        && before_hyphen.is_some_and(char::is_alphanumeric)
+        && r.is_alphanumeric()
+    {
+        return false;
+    }
+    !((is_cjk(l) && is_cjk(r)) || is_cjk_punct(l) || is_cjk_punct(r))
 }
 
+/// Words of one line: a gap or a space glyph between them is a space, in any script.
 pub fn join_words<'a>(words: impl Iterator<Item = &'a Word>) -> String {
     let mut s = String::new();
     for w in words {
-        if !s.is_empty() && needs_space(&s, &w.text) {
+        if !s.is_empty() {
             s.push(' ');
         }
         s.push_str(&w.text);
@@ -106,17 +117,21 @@ pub fn lines_of(glyphs: &[&Glyph]) -> Vec<Line> {
         .filter(|g| g.size > 0.5 && g.size < 500.0)
         .collect();
     gs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x0.total_cmp(&b.x0)));
+    // one line per baseline; superscripts (raised) and cells centred a little lower in the
+    // next column make lines of their own, and marks are put back on their word below
     let mut clusters: Vec<Vec<&Glyph>> = Vec::new();
     let mut anchor = f64::NEG_INFINITY;
-    let mut max_size: f64 = 0.0;
+    let mut anchor_size = 0.0;
     for g in gs {
-        let joins = !clusters.is_empty() && g.y - anchor <= 0.5 * max_size.max(g.size);
+        let same_type = g.size >= 0.85 * anchor_size && anchor_size >= 0.85 * g.size;
+        let joins = !clusters.is_empty()
+            && g.y - anchor <= 0.25 * g.size
+            && (same_type || g.y - anchor < 0.05 * g.size);
         if joins {
-            max_size = max_size.max(g.size);
             clusters.last_mut().expect("a cluster").push(g);
         } else {
             anchor = g.y;
-            max_size = g.size;
+            anchor_size = g.size;
             clusters.push(vec![g]);
         }
     }
@@ -128,6 +143,7 @@ pub fn lines_of(glyphs: &[&Glyph]) -> Vec<Line> {
 /// A footnote mark that wrapped onto a line of its own ("TCP 1433" / small raised "1") is the
 /// previous line's mark: smaller type, only digits or mark symbols, right under that line.
 fn attach_wrapped_marks(lines: &mut Vec<Line>) {
+    attach_raised_marks(lines);
     let mut i = 1;
     while i < lines.len() {
         let (prev, cur) = (&lines[i - 1], &lines[i]);
@@ -240,6 +256,85 @@ fn line_of(mut gs: Vec<&Glyph>) -> Option<Line> {
         x0,
         x1,
     })
+}
+
+fn mark_text(text: &str) -> Option<String> {
+    let ok = !text.is_empty()
+        && text.chars().count() <= 3
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || "*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰".contains(c));
+    ok.then(|| {
+        text.chars()
+            .map(|c| {
+                c.to_digit(10)
+                    .and_then(|d| superscript(char::from(b'0' + d as u8)))
+                    .unwrap_or(c)
+            })
+            .collect()
+    })
+}
+
+/// Superscript marks that came out as a line of their own just above a line: each goes onto
+/// the word it follows, in the nearest line below whose baseline is less than 0.7 of its type
+/// size lower.
+fn attach_raised_marks(lines: &mut Vec<Line>) {
+    let mut i = 0;
+    while i < lines.len() {
+        let cur = &lines[i];
+        let marks: Option<Vec<(f64, String)>> = cur
+            .words
+            .iter()
+            .map(|w| mark_text(&w.text).map(|m| (w.x0, m)))
+            .collect();
+        let Some(marks) = marks else {
+            i += 1;
+            continue;
+        };
+        // for each mark: the line and word it belongs to (after the word it follows, or
+        // before the word it starts: a footnote definition "¹ Default port")
+        let mut targets: Vec<(usize, usize, String, bool)> = Vec::new();
+        for (x, m) in &marks {
+            let near = |j: usize| {
+                let l = &lines[j];
+                let after = l
+                    .words
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| w.x1 <= x + 1.0 && x - w.x1 < l.size)
+                    .max_by(|a, b| a.1.x1.total_cmp(&b.1.x1))
+                    .map(|(k, _)| (j, k, false));
+                after.or_else(|| {
+                    l.words
+                        .iter()
+                        .position(|w| w.x0 >= x - 1.0 && w.x0 - x < l.size)
+                        .filter(|&k| k == 0 || l.words[k - 1].x1 < x - l.size)
+                        .map(|k| (j, k, true))
+                })
+            };
+            let found = (i + 1..lines.len())
+                .take_while(|&j| lines[j].y - cur.y < 0.7 * lines[j].size)
+                .filter(|&j| cur.size < 0.85 * lines[j].size)
+                .find_map(near);
+            match found {
+                Some((j, k, before)) => targets.push((j, k, m.clone(), before)),
+                None => break,
+            }
+        }
+        if targets.len() != marks.len() {
+            i += 1;
+            continue;
+        }
+        for (j, k, m, before) in targets {
+            let w = &mut lines[j].words[k];
+            if before {
+                w.text.insert_str(0, &m);
+            } else {
+                w.text.push_str(&m);
+            }
+        }
+        lines.remove(i);
+    }
 }
 
 #[cfg(test)]

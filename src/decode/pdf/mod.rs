@@ -580,21 +580,12 @@ mod tests {
     #[test]
     fn wrapped_header_rows_are_combined() {
         let rows = vec![
-            vec![
-                "Listener (Process or".to_string(),
-                "Listener Protocol".into(),
-            ],
-            vec!["Application Protocol)".to_string(), "and Port".into()],
+            vec!["Listener".to_string(), "Protocol and".into()],
+            vec!["".to_string(), "Port".into()],
             vec!["Tomcat".to_string(), "TCP 8443".into()],
         ];
         let (h, body) = split_header(rows);
-        assert_eq!(
-            h,
-            vec![
-                "Listener (Process or Application Protocol)",
-                "Listener Protocol and Port"
-            ]
-        );
+        assert_eq!(h, vec!["Listener", "Protocol and Port"]);
         assert_eq!(body.len(), 1);
     }
 
