@@ -33,3 +33,8 @@ shared:
 # fuzz the port-cell grammar and the text decoder (needs nightly and cargo-fuzz)
 fuzz TARGET="decode_text":
     cd fuzz && cargo +nightly fuzz run {{TARGET}} -- -max_total_time=60
+
+# PDF benchmark: portolan vs pdftotext -layout vs pdfplumber, 1 core and all cores (BENCH_PDF_COPIES=40)
+bench-pdf:
+    cargo build --release
+    python3 benches/pdf_compare.py

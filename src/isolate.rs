@@ -83,6 +83,7 @@ impl Pool {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            .env("RUST_BACKTRACE", "0")
             .spawn()?;
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
@@ -105,8 +106,14 @@ impl Pool {
                     continue;
                 }
                 if let Ok(mut t) = t2.lock() {
-                    // the last meaningful line is what explains a crash
-                    *t = line.chars().take(300).collect();
+                    // what explains a crash: an allocation failure, a stack overflow or a panic
+                    // message beats whatever was printed after it
+                    let telling = ["memory allocation", "overflowed its stack", "panicked at"];
+                    let keep = telling.iter().any(|k| t.contains(k))
+                        && !telling.iter().any(|k| line.contains(k));
+                    if !keep {
+                        *t = line.chars().take(300).collect();
+                    }
                 }
             }
         });

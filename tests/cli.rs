@@ -262,3 +262,152 @@ fn a_rerun_replaces_outputs_whole() {
     let csv = String::from_utf8(read(&out.join("ports.csv"))).unwrap();
     assert_eq!(csv.lines().count(), 4, "{csv}");
 }
+
+/// A minimal PDF from object bodies (1-based ids), with a correct xref table.
+fn pdf_from_objects(objects: &[&str]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn hostile_pdfs_cost_one_document_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    for entry in std::fs::read_dir(root().join("tests/data/bad-pdf")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, docs.join(p.file_name().unwrap())).unwrap();
+    }
+    // a form XObject that draws itself: endless recursion inside the PDF reader
+    let selfdraw = "/X1 Do";
+    std::fs::write(
+        docs.join("recursive.pdf"),
+        pdf_from_objects(&[
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /X1 5 0 R >> >> >>",
+            &format!("<< /Length {} >>\nstream\n{selfdraw}\nendstream", selfdraw.len()),
+            &format!("<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X1 5 0 R >> >> /Length {} >>\nstream\n{selfdraw}\nendstream", selfdraw.len()),
+        ]),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("fixtures/pdf/finesse_en.chromium.pdf"),
+        docs.join("good.pdf"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("fixtures/seeds/000_finesse_en.txt"),
+        docs.join("good.txt"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let (code, err) = run(&[
+        "extract",
+        docs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--pdf-timeout",
+        "60",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&read(&out.join("report.json"))).unwrap();
+    let by_name = |n: &str| {
+        report["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["document"] == n)
+            .unwrap_or_else(|| panic!("{n} in report"))
+            .clone()
+    };
+    let error = |n: &str| by_name(n)["error"].as_str().unwrap_or("").to_string();
+    assert!(
+        error("encrypted.pdf").contains("password"),
+        "{}",
+        error("encrypted.pdf")
+    );
+    assert!(error("truncated.pdf").contains("damaged or truncated"));
+    assert!(error("random.pdf").contains("not a PDF"));
+    assert!(error("deep.pdf").contains("PDF"), "{}", error("deep.pdf"));
+    assert!(
+        error("recursive.pdf").contains("worker process"),
+        "the crash costs this document only: {}",
+        error("recursive.pdf")
+    );
+    let bomb = by_name("bomb.pdf");
+    assert!(
+        bomb["warnings"].to_string().contains("decompression bomb"),
+        "{bomb}"
+    );
+    // an empty user password (restrictions only) is opened
+    assert!(by_name("encrypted_empty_user.pdf")["error"].is_null());
+    assert!(
+        by_name("encrypted_empty_user.pdf")["records"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert_eq!(by_name("good.pdf")["records"], 11);
+    assert_eq!(by_name("good.txt")["records"], 11);
+}
+
+#[test]
+fn a_pdf_worker_over_its_memory_limit_fails_that_document_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::copy(
+        root().join("fixtures/pdf/finesse_ja.chromium.pdf"),
+        docs.join("big.pdf"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("fixtures/seeds/000_finesse_en.txt"),
+        docs.join("good.txt"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let (code, err) = run(&[
+        "extract",
+        docs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--pdf-memory-mib",
+        "24",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&read(&out.join("report.json"))).unwrap();
+    let docs_r = report["documents"].as_array().unwrap();
+    let big = docs_r.iter().find(|d| d["document"] == "big.pdf").unwrap();
+    assert!(
+        big["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("worker process"),
+        "{big}"
+    );
+    let good = docs_r.iter().find(|d| d["document"] == "good.txt").unwrap();
+    assert_eq!(good["records"], 11);
+}

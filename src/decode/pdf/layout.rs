@@ -165,16 +165,33 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
         .iter()
         .filter(|l| l.chunks(body, &[]).len() >= 2)
         .count();
-    let need = 3.max(multis / 4);
+    let need = 2.max(multis / 4);
     let crossed = |x: f64| {
         lines
             .iter()
             .filter(|l| l.words.iter().any(|w| w.x0 < x - 1.0 && w.x1 > x + 1.0))
             .count()
     };
+    // words that start at x only one space after the word before them are the second word of
+    // a cell ("TCP 9443" in every row), not a column
+    let spaced = |x: f64| {
+        let (mut close, mut far) = (0, 0);
+        for l in lines {
+            for (k, w) in l.words.iter().enumerate() {
+                if (w.x0 - x).abs() <= 1.5 && k > 0 {
+                    if w.x0 - l.words[k - 1].x1 < 0.5 * body {
+                        close += 1;
+                    } else {
+                        far += 1;
+                    }
+                }
+            }
+        }
+        close <= far
+    };
     let mut edges: Vec<f64> = starts
         .iter()
-        .filter(|(x, n)| *n >= need && *x > x0 + 2.0 && crossed(*x) <= 1)
+        .filter(|(x, n)| *n >= need && *x > x0 + 2.0 && crossed(*x) <= 1 && spaced(*x))
         .map(|(x, _)| x - 0.5)
         .collect();
     // gutters no word crosses (centred and right-aligned columns)
@@ -369,6 +386,20 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
         });
     }
 
+    if std::env::var("PDEBUG_LINES").is_ok() {
+        let mut d = String::new();
+        for l in lines {
+            d += &format!(
+                "{:.1} {:.1}-{:.1} s{:.1} {}\n",
+                l.y,
+                l.x0,
+                l.x1,
+                l.size,
+                l.text()
+            );
+        }
+        eprintln!("{d}----");
+    }
     // unruled tables: runs of lines with at least two chunks
     let free: Vec<usize> = (0..lines.len()).filter(|&i| !used[i]).collect();
     let chunk_gap = 1.0 * body;
@@ -388,15 +419,38 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
             continue;
         }
         let mut run = vec![i];
+        // upwards: the first lines of cells centred vertically (a header whose short cells sit
+        // lower than its wrapped ones), or the rest of a row broken at the page top
+        let mut up = k;
+        while up > 0 {
+            let j = free[up - 1];
+            let (n, first) = (&lines[j], &lines[run[0]]);
+            if used[j]
+                || blocker(n)
+                || first.y - n.y > 1.6 * body
+                || n.x1 - n.x0 > 0.45 * page_width
+            {
+                break;
+            }
+            run.insert(0, j);
+            up -= 1;
+        }
         let mut m = k + 1;
         while m < free.len() {
             let j = free[m];
             let prev = &lines[*run.last().expect("a line")];
             let n = &lines[j];
-            if n.y - prev.y > 2.4 * body || blocker(n) {
+            // a line that starts where a column of the run starts (not the first) may follow
+            // a tall row's gap
+            let left = lines[run[0]].x0.min(l.x0);
+            let in_column = n.x0 > left + body
+                && run
+                    .iter()
+                    .any(|&r| lines[r].words.iter().any(|w| (w.x0 - n.x0).abs() < 2.0));
+            let limit = if in_column { 4.0 } else { 2.4 };
+            if n.y - prev.y > limit * body || blocker(n) {
                 break;
             }
-            let left = lines[run[0]].x0;
             // a single-chunk line starting at the left edge that is as wide as a paragraph ends the run
             if !multi(n) && (n.x0 - left).abs() < 2.0 && n.x1 - n.x0 > 0.55 * page_width {
                 break;

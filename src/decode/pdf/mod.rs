@@ -105,12 +105,56 @@ struct ReadPage {
     truncated: bool,
 }
 
+/// Inflated size limit of one page's content streams.
+const MAX_CONTENT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Whether a page's Flate-compressed content inflates beyond `cap` bytes (a decompression
+/// bomb), measured by streaming it into nothing, before lopdf inflates it into memory.
+fn content_too_large(doc: &pdf_extract::Document, page: pdf_extract::ObjectId, cap: u64) -> bool {
+    use std::io::Read;
+    let mut total = 0u64;
+    for id in doc.get_page_contents(page) {
+        let Ok(stream) = doc.get_object(id).and_then(|o| o.as_stream()) else {
+            continue;
+        };
+        let flate = stream
+            .filters()
+            .map(|f| f.iter().any(|f| *f == b"FlateDecode"))
+            .unwrap_or(false);
+        let n = if flate {
+            let mut dec = flate2::read::ZlibDecoder::new(&stream.content[..]).take(cap + 1);
+            std::io::copy(&mut dec, &mut std::io::sink()).unwrap_or(0)
+        } else {
+            stream.content.len() as u64
+        };
+        total += n;
+        if total > cap {
+            return true;
+        }
+    }
+    false
+}
+
 fn read_page(
     doc: &pdf_extract::Document,
     num: u32,
     id: pdf_extract::ObjectId,
     tagged: bool,
 ) -> ReadPage {
+    if content_too_large(doc, id, MAX_CONTENT_BYTES) {
+        return ReadPage {
+            glyphs: PageGlyphs {
+                number: num,
+                ..Default::default()
+            },
+            mcids: None,
+            error: Some(format!(
+                "its content inflates beyond {} MiB (a decompression bomb?); the page was skipped",
+                MAX_CONTENT_BYTES >> 20
+            )),
+            truncated: false,
+        };
+    }
     let mut c = Collector::new(MAX_GLYPHS_PER_PAGE);
     let error = pdf_extract::output_doc_page(doc, &mut c, num)
         .err()
@@ -181,7 +225,10 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
             ));
         }
     }
-    if read.iter().all(|p| p.glyphs.glyphs.is_empty()) {
+    if read
+        .iter()
+        .all(|p| p.glyphs.glyphs.is_empty() && p.error.is_none())
+    {
         out.warnings
             .push("no text found: the PDF may be scanned images (no OCR is done)".into());
     }

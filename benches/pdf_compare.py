@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""Side-by-side PDF benchmark: portolan vs pdftotext -layout vs pdfplumber extract_tables().
+
+Run from the project root after `cargo build --release` (or `just bench-pdf`):
+
+    python3 benches/pdf_compare.py
+
+Corpus: every fixtures/pdf/*.pdf copied BENCH_PDF_COPIES times (default 40) into
+target/bench-pdf/corpus/ under distinct names. Each tool runs once with 1 core and once with
+N cores (N = BENCH_JOBS, default `nproc`). Before timing, the corpus is read once (page cache)
+and each tool is warmed up on one copy of the fixtures.
+
+What is timed (wall clock, time.perf_counter around a subprocess, so process start-up and, for
+pdfplumber, the Python import are included):
+  portolan    `portolan extract DIR --out OUT -q --stats -j J`
+  pdftotext   `pdftotext -layout FILE OUT.txt` per file; sequential, or J concurrent processes
+  pdfplumber  `page.extract_tables()` on every page; one process, or a multiprocessing Pool of J
+
+Peak memory:
+  portolan    peak_rss_kib (parent) + worker_peak_rss_kib (sum of the PDF workers' VmHWM),
+              from `--stats`
+  pdftotext   max RSS of the largest single pdftotext process (getrusage RUSAGE_CHILDREN of a
+              driver process that only runs pdftotext); with J in parallel, up to J of them are
+              resident at once
+  pdfplumber  1 core: ru_maxrss of the process; J cores: parent + sum of each pool worker's
+              ru_maxrss (forked workers share some pages, so this slightly over-counts)
+
+Only the python3 standard library and pdfplumber are needed (plus poppler-utils).
+"""
+
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "pdf"
+WORK = ROOT / "target" / "bench-pdf"
+CORPUS = WORK / "corpus"
+WARM = WORK / "warm"
+PORTOLAN = ROOT / "target" / "release" / "portolan"
+
+
+def kib_to_mib(k):
+    return k / 1024.0
+
+
+# --------------------------------------------------------------------------------------------
+# child drivers (run as `pdf_compare.py --child TOOL JOBS DIR [OUTDIR]` in a fresh process so
+# that getrusage only sees that tool)
+# --------------------------------------------------------------------------------------------
+
+
+def _pdftotext_one(args):
+    src, dst = args
+    r = subprocess.run(
+        ["pdftotext", "-layout", src, dst],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    return src, r.returncode, r.stderr.decode("utf-8", "replace").strip()[:200]
+
+
+def child_pdftotext(jobs, src_dir, out_dir):
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = sorted(str(p) for p in Path(src_dir).glob("*.pdf"))
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    work = [(f, str(Path(out_dir) / (Path(f).stem + ".txt"))) for f in files]
+    if jobs <= 1:
+        results = [_pdftotext_one(w) for w in work]
+    else:
+        # threads only wait on the processes: J pdftotext processes run at once
+        with ThreadPoolExecutor(max_workers=jobs) as ex:
+            results = list(ex.map(_pdftotext_one, work))
+    failures = [(Path(s).name, rc, err) for s, rc, err in results if rc != 0]
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"files": len(files), "peak_kib": ru.ru_maxrss, "failures": failures}))
+
+
+def _quiet_pdfminer():
+    import logging
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    logging.getLogger("pdfplumber").setLevel(logging.ERROR)
+
+
+def _plumber_one(path):
+    _quiet_pdfminer()
+    import pdfplumber
+
+    pages = tables = 0
+    err = None
+    try:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                tables += len(page.extract_tables())
+                pages += 1
+                page.flush_cache()
+    except Exception as e:  # report, do not abort the run
+        err = f"{type(e).__name__}: {e}"[:200]
+    return {
+        "file": Path(path).name,
+        "pages": pages,
+        "tables": tables,
+        "error": err,
+        "pid": os.getpid(),
+        "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
+
+
+def child_pdfplumber(jobs, src_dir):
+    files = sorted(str(p) for p in Path(src_dir).glob("*.pdf"))
+    if jobs <= 1:
+        results = [_plumber_one(f) for f in files]
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    else:
+        import multiprocessing as mp
+
+        # the parent never imports pdfplumber, so forked workers start small
+        with mp.get_context("fork").Pool(jobs) as pool:
+            results = pool.map(_plumber_one, files, chunksize=1)
+        per_worker = {}
+        for r in results:
+            per_worker[r["pid"]] = max(per_worker.get(r["pid"], 0), r["maxrss"])
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + sum(per_worker.values())
+    print(
+        json.dumps(
+            {
+                "files": len(files),
+                "pages": sum(r["pages"] for r in results),
+                "tables": sum(r["tables"] for r in results),
+                "peak_kib": peak,
+                "failures": [(r["file"], r["error"]) for r in results if r["error"]],
+            }
+        )
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# the benchmark
+# --------------------------------------------------------------------------------------------
+
+
+def run_timed(cmd, ok_codes=(0,)):
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    secs = time.perf_counter() - t0
+    if r.returncode not in ok_codes:
+        sys.stderr.write(r.stderr.decode("utf-8", "replace"))
+        raise SystemExit(f"{' '.join(map(str, cmd))}: exit {r.returncode}")
+    return secs, r
+
+
+def child_cmd(*args):
+    return [sys.executable, str(Path(__file__).resolve()), "--child", *map(str, args)]
+
+
+def pages_of(pdf):
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    m = re.search(r"^Pages:\s+(\d+)", out, re.M)
+    if not m:
+        raise SystemExit(f"pdfinfo: no page count for {pdf}")
+    return int(m.group(1))
+
+
+def build_corpus(copies):
+    fixtures = sorted(FIXTURES.glob("*.pdf"))
+    if not fixtures:
+        raise SystemExit(f"no PDFs in {FIXTURES}")
+    for d in (CORPUS, WARM):
+        shutil.rmtree(d, ignore_errors=True)
+        d.mkdir(parents=True)
+    pages = 0
+    for f in fixtures:
+        n = pages_of(f)
+        shutil.copyfile(f, WARM / f.name)
+        for i in range(copies):
+            shutil.copyfile(f, CORPUS / f"{f.stem}.c{i:03d}.pdf")
+        pages += n * copies
+    # page cache
+    for p in CORPUS.iterdir():
+        p.read_bytes()
+    return fixtures, copies * len(fixtures), pages
+
+
+def run_portolan(src, out, jobs):
+    shutil.rmtree(out, ignore_errors=True)
+    secs, r = run_timed(
+        [PORTOLAN, "extract", src, "--out", out, "-q", "--stats", "-j", str(jobs)], ok_codes=(0, 2)
+    )
+    err = r.stderr.decode("utf-8", "replace")
+    m = re.search(r"^stats: (.*)$", err, re.M)
+    if not m:
+        raise SystemExit(f"portolan printed no stats line:\n{err}")
+    stats = dict(kv.split("=", 1) for kv in m.group(1).split())
+    report = json.loads((Path(out) / "report.json").read_text())
+    failures = [(d["document"], d["error"]) for d in report["documents"] if d.get("error")]
+    return secs, stats, r.returncode, failures
+
+
+def main():
+    copies = int(os.environ.get("BENCH_PDF_COPIES", "40"))
+    ncores = int(os.environ.get("BENCH_JOBS", "0")) or os.cpu_count() or 1
+    if not PORTOLAN.is_file():
+        raise SystemExit(f"{PORTOLAN} missing: run `cargo build --release` first")
+    for tool in ("pdftotext", "pdfinfo"):
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} not found (install poppler-utils)")
+
+    fixtures, nfiles, npages = build_corpus(copies)
+    print(
+        f"corpus: {len(fixtures)} fixtures x {copies} copies = {nfiles} PDFs, {npages} pages "
+        f"({CORPUS.relative_to(ROOT)}); {ncores} cores",
+        file=sys.stderr,
+    )
+    modes = [1] if ncores == 1 else [1, ncores]
+
+    # warm-up: each tool once on one copy of the fixtures
+    run_portolan(WARM, WORK / "out-warm", ncores)
+    run_timed(child_cmd("pdftotext", 1, WARM, WORK / "txt-warm"))
+    run_timed(child_cmd("pdfplumber", 1, WARM))
+
+    rows = []  # (tool, jobs, files, pages, secs, peak_kib)
+    notes = []
+    records = {}
+
+    for j in modes:
+        out = WORK / f"out-j{j}"
+        secs, stats, rc, failures = run_portolan(CORPUS, out, j)
+        peak = int(stats["peak_rss_kib"]) + int(stats["worker_peak_rss_kib"])
+        rows.append(("portolan", j, int(stats["documents"]), npages, secs, peak))
+        records[j] = int(stats["records"])
+        print(
+            f"portolan -j {j}: {secs:.2f}s (internal {float(stats['seconds']):.2f}s), "
+            f"records={stats['records']}, exit {rc}, parent {stats['peak_rss_kib']} KiB + "
+            f"workers {stats['worker_peak_rss_kib']} KiB",
+            file=sys.stderr,
+        )
+        if failures:
+            by_src = {}
+            for doc, e in failures:
+                key = re.sub(r"\.c\d{3}\.pdf$", ".pdf", doc)
+                by_src.setdefault((key, e), 0)
+                by_src[(key, e)] += 1
+            for (key, e), n in sorted(by_src.items()):
+                notes.append(f"portolan -j {j}: {n} x {key}: {e}")
+
+    for j in modes:
+        secs, r = run_timed(child_cmd("pdftotext", j, CORPUS, WORK / f"txt-j{j}"))
+        res = json.loads(r.stdout)
+        rows.append(("pdftotext -layout", j, res["files"], npages, secs, res["peak_kib"]))
+        for f, rc, e in res["failures"]:
+            notes.append(f"pdftotext -j {j}: {f}: exit {rc} {e}")
+
+    for j in modes:
+        secs, r = run_timed(child_cmd("pdfplumber", j, CORPUS))
+        res = json.loads(r.stdout)
+        rows.append(("pdfplumber extract_tables", j, res["files"], npages, secs, res["peak_kib"]))
+        if res["pages"] != npages:
+            notes.append(f"pdfplumber -j {j}: saw {res['pages']} pages, pdfinfo says {npages}")
+        for f, e in res["failures"]:
+            notes.append(f"pdfplumber -j {j}: {f}: {e}")
+        print(f"pdfplumber -j {j}: {secs:.2f}s, tables={res['tables']}", file=sys.stderr)
+
+    if len(set(records.values())) > 1:
+        notes.append(f"portolan record counts differ between -j values: {records}")
+
+    print(f"PDF benchmark: {nfiles} PDFs, {npages} pages ({len(fixtures)} fixtures x {copies})\n")
+    print("| tool | mode | files | pages | seconds | pages/s | peak memory MiB |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    rate = {}
+    for tool, j, files, pages, secs, peak in rows:
+        mode = "1 core" if j == 1 else f"{j} cores"
+        rate[(tool, j)] = pages / secs
+        print(
+            f"| {tool} | {mode} | {files} | {pages} | {secs:.2f} | {pages / secs:.1f} | "
+            f"{kib_to_mib(peak):.1f} |"
+        )
+    print()
+    print(
+        "Peak memory: portolan = parent + sum of PDF workers; pdftotext = largest single process; "
+        "pdfplumber = process (1 core) or parent + sum of pool workers."
+    )
+    parts = []
+    for j in modes:
+        p = rate[("portolan", j)]
+        t = rate[("pdftotext -layout", j)]
+        b = rate[("pdfplumber extract_tables", j)]
+        mode = "1 core" if j == 1 else f"{j} cores"
+        parts.append(f"{mode}: {p / t:.2f}x pdftotext, {p / b:.1f}x pdfplumber")
+    print("portolan pages/s vs: " + "; ".join(parts))
+    if notes:
+        print("\nNotes:")
+        for n in notes:
+            print(f"- {n}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "--child":
+        tool, jobs = sys.argv[2], int(sys.argv[3])
+        if tool == "pdftotext":
+            child_pdftotext(jobs, sys.argv[4], sys.argv[5])
+        elif tool == "pdfplumber":
+            child_pdfplumber(jobs, sys.argv[4])
+        else:
+            raise SystemExit(f"unknown child {tool}")
+    else:
+        main()
