@@ -8,7 +8,10 @@ Run from the project root after `cargo build --release` (or `just bench-pdf`):
 Corpus: every fixtures/pdf/*.pdf copied BENCH_PDF_COPIES times (default 40) into
 target/bench-pdf/corpus/ under distinct names. Each tool runs once with 1 core and once with
 N cores (N = BENCH_JOBS, default `nproc`). Before timing, the corpus is read once (page cache)
-and each tool is warmed up on one copy of the fixtures.
+and each tool is warmed up on one copy of the fixtures. portolan and pdftotext run
+BENCH_REPEAT times (default 3, interleaved), pdfplumber BENCH_PLUMBER_REPEAT times (default 1);
+the table shows the median time and the largest peak memory. The machine should be otherwise
+idle: the 1-minute load average before/after is printed with the notes.
 
 What is timed (wall clock, time.perf_counter around a subprocess, so process start-up and, for
 pdfplumber, the Python import are included):
@@ -214,6 +217,7 @@ def main():
             raise SystemExit(f"{tool} not found (install poppler-utils)")
 
     fixtures, nfiles, npages = build_corpus(copies)
+    sys.stderr.flush()
     print(
         f"corpus: {len(fixtures)} fixtures x {copies} copies = {nfiles} PDFs, {npages} pages "
         f"({CORPUS.relative_to(ROOT)}); {ncores} cores",
@@ -226,50 +230,80 @@ def main():
     run_timed(child_cmd("pdftotext", 1, WARM, WORK / "txt-warm"))
     run_timed(child_cmd("pdfplumber", 1, WARM))
 
-    rows = []  # (tool, jobs, files, pages, secs, peak_kib)
-    notes = []
+    # Fast tools run BENCH_REPEAT times (default 3), interleaved so that background load hits
+    # both alike; pdfplumber runs BENCH_PLUMBER_REPEAT times (default 1). Seconds = median run,
+    # peak memory = max over runs.
+    repeat = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
+    plumber_repeat = max(1, int(os.environ.get("BENCH_PLUMBER_REPEAT", "1")))
+    load_before = os.getloadavg()
+    runs = {}  # (tool, jobs) -> [(files, secs, peak_kib)]
+    notes = set()
     records = {}
 
-    for j in modes:
-        out = WORK / f"out-j{j}"
-        secs, stats, rc, failures = run_portolan(CORPUS, out, j)
-        peak = int(stats["peak_rss_kib"]) + int(stats["worker_peak_rss_kib"])
-        rows.append(("portolan", j, int(stats["documents"]), npages, secs, peak))
-        records[j] = int(stats["records"])
-        print(
-            f"portolan -j {j}: {secs:.2f}s (internal {float(stats['seconds']):.2f}s), "
-            f"records={stats['records']}, exit {rc}, parent {stats['peak_rss_kib']} KiB + "
-            f"workers {stats['worker_peak_rss_kib']} KiB",
-            file=sys.stderr,
-        )
-        if failures:
+    def add(key, files, secs, peak):
+        runs.setdefault(key, []).append((files, secs, peak))
+
+    for rep in range(repeat):
+        for j in modes:
+            out = WORK / f"out-j{j}"
+            secs, stats, rc, failures = run_portolan(CORPUS, out, j)
+            peak = int(stats["peak_rss_kib"]) + int(stats["worker_peak_rss_kib"])
+            add(("portolan", j), int(stats["documents"]), secs, peak)
+            records.setdefault(j, set()).add(int(stats["records"]))
+            print(
+                f"[{rep + 1}/{repeat}] portolan -j {j}: {secs:.2f}s "
+                f"(internal {float(stats['seconds']):.2f}s), records={stats['records']}, exit {rc}, "
+                f"parent {stats['peak_rss_kib']} KiB + workers {stats['worker_peak_rss_kib']} KiB",
+                file=sys.stderr,
+            )
             by_src = {}
             for doc, e in failures:
                 key = re.sub(r"\.c\d{3}\.pdf$", ".pdf", doc)
-                by_src.setdefault((key, e), 0)
-                by_src[(key, e)] += 1
+                by_src[(key, e)] = by_src.get((key, e), 0) + 1
             for (key, e), n in sorted(by_src.items()):
-                notes.append(f"portolan -j {j}: {n} x {key}: {e}")
+                notes.add(f"portolan -j {j}: {n} x {key}: {e}")
 
-    for j in modes:
-        secs, r = run_timed(child_cmd("pdftotext", j, CORPUS, WORK / f"txt-j{j}"))
-        res = json.loads(r.stdout)
-        rows.append(("pdftotext -layout", j, res["files"], npages, secs, res["peak_kib"]))
-        for f, rc, e in res["failures"]:
-            notes.append(f"pdftotext -j {j}: {f}: exit {rc} {e}")
+            secs, r = run_timed(child_cmd("pdftotext", j, CORPUS, WORK / f"txt-j{j}"))
+            res = json.loads(r.stdout)
+            add(("pdftotext -layout", j), res["files"], secs, res["peak_kib"])
+            print(f"[{rep + 1}/{repeat}] pdftotext -j {j}: {secs:.2f}s", file=sys.stderr)
+            for f, rc, e in res["failures"]:
+                notes.add(f"pdftotext -j {j}: {f}: exit {rc} {e}")
 
-    for j in modes:
-        secs, r = run_timed(child_cmd("pdfplumber", j, CORPUS))
-        res = json.loads(r.stdout)
-        rows.append(("pdfplumber extract_tables", j, res["files"], npages, secs, res["peak_kib"]))
-        if res["pages"] != npages:
-            notes.append(f"pdfplumber -j {j}: saw {res['pages']} pages, pdfinfo says {npages}")
-        for f, e in res["failures"]:
-            notes.append(f"pdfplumber -j {j}: {f}: {e}")
-        print(f"pdfplumber -j {j}: {secs:.2f}s, tables={res['tables']}", file=sys.stderr)
+    for rep in range(plumber_repeat):
+        for j in modes:
+            secs, r = run_timed(child_cmd("pdfplumber", j, CORPUS))
+            res = json.loads(r.stdout)
+            add(("pdfplumber extract_tables", j), res["files"], secs, res["peak_kib"])
+            if res["pages"] != npages:
+                notes.add(f"pdfplumber -j {j}: saw {res['pages']} pages, pdfinfo says {npages}")
+            for f, e in res["failures"]:
+                notes.add(f"pdfplumber -j {j}: {f}: {e}")
+            print(
+                f"[{rep + 1}/{plumber_repeat}] pdfplumber -j {j}: {secs:.2f}s, "
+                f"tables={res['tables']}",
+                file=sys.stderr,
+            )
+    load_after = os.getloadavg()
 
-    if len(set(records.values())) > 1:
-        notes.append(f"portolan record counts differ between -j values: {records}")
+    rows = []  # (tool, jobs, files, pages, secs, peak_kib)
+    for tool in ("portolan", "pdftotext -layout", "pdfplumber extract_tables"):
+        for j in modes:
+            rs = runs[(tool, j)]
+            times = sorted(r[1] for r in rs)
+            rows.append((tool, j, rs[0][0], npages, times[len(times) // 2], max(r[2] for r in rs)))
+            if len(times) > 1:
+                notes.add(
+                    f"{tool} {j}j: {len(times)} runs, {times[0]:.2f}-{times[-1]:.2f}s (median shown)"
+                )
+    notes = sorted(notes)
+
+    if len({n for v in records.values() for n in v}) > 1:
+        notes.append(f"portolan record counts differ between runs: {records}")
+    notes.append(
+        "load average (1 min) before/after: "
+        f"{load_before[0]:.2f} / {load_after[0]:.2f} on {os.cpu_count()} CPUs"
+    )
 
     print(f"PDF benchmark: {nfiles} PDFs, {npages} pages ({len(fixtures)} fixtures x {copies})\n")
     print("| tool | mode | files | pages | seconds | pages/s | peak memory MiB |")
@@ -295,6 +329,7 @@ def main():
         mode = "1 core" if j == 1 else f"{j} cores"
         parts.append(f"{mode}: {p / t:.2f}x pdftotext, {p / b:.1f}x pdfplumber")
     print("portolan pages/s vs: " + "; ".join(parts))
+    sys.stdout.flush()
     if notes:
         print("\nNotes:")
         for n in notes:

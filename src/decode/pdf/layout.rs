@@ -142,9 +142,20 @@ fn ruled_regions(rules: &[Rule]) -> Vec<Region> {
 /// line (centred or right-aligned columns). An edge that words run across is not an edge.
 fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
     let mut starts: Vec<(f64, usize)> = Vec::new(); // (x, lines starting a word there)
+                                                    // left edges are counted on the body: header cells are often centred, and their words
+                                                    // line up by chance; the body starts at the first line with a number in it
+    let first_data = lines
+        .iter()
+        .position(|l| {
+            l.words
+                .iter()
+                .any(|w| w.text.chars().any(|c| c.is_ascii_digit()))
+        })
+        .unwrap_or(0);
     let mut xs: Vec<(f64, usize)> = lines
         .iter()
         .enumerate()
+        .skip(first_data)
         .flat_map(|(i, l)| l.words.iter().map(move |w| (w.x0, i)))
         .collect();
     xs.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -166,10 +177,15 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
         .filter(|l| l.chunks(body, &[]).len() >= 2)
         .count();
     let need = 2.max(multis / 4);
+    // a word runs across x, unless a glyph boundary is there (CJK cells filled to the edge)
     let crossed = |x: f64| {
         lines
             .iter()
-            .filter(|l| l.words.iter().any(|w| w.x0 < x - 1.0 && w.x1 > x + 1.0))
+            .filter(|l| {
+                l.words
+                    .iter()
+                    .any(|w| w.x0 < x - 1.0 && w.x1 > x + 1.0 && !w.breaks_near(x, 1.5))
+            })
             .count()
     };
     // words that start at x only one space after the word before them are the second word of
@@ -264,16 +280,49 @@ fn row_groups<'a>(lines: &[&'a Line], cols: &[f64], body: f64) -> Vec<Vec<&'a Li
             _ => rows.push((t, b)),
         }
     }
-    rows.iter()
-        .map(|(t, b)| {
-            lines
-                .iter()
-                .copied()
-                .filter(|l| l.y >= *t && l.y <= *b)
-                .collect::<Vec<_>>()
-        })
-        .filter(|g| !g.is_empty())
-        .collect()
+    let filled = |l: &Line| (0..ncols).filter(|&c| in_col(l, c)).count();
+    let mut out = Vec::new();
+    for (t, b) in &rows {
+        let group: Vec<&Line> = lines
+            .iter()
+            .copied()
+            .filter(|l| l.y >= *t && l.y <= *b)
+            .collect();
+        // single-line rows set at the line pitch (no padding) touch each other: split them
+        // when the lines sit on the pitch (no cell centred between them) and each line fills
+        // half the columns or more (a wrapped header fills a few per line)
+        let on_pitch = group.windows(2).all(|w| w[1].y - w[0].y >= 0.9 * pitch);
+        let anchors: Vec<usize> = (0..group.len())
+            .filter(|&i| filled(group[i]) >= 2.max(ncols.div_ceil(2)))
+            .collect();
+        if anchors.len() < 2 || !on_pitch {
+            if !group.is_empty() {
+                out.push(group);
+            }
+            continue;
+        }
+        // a line that fills fewer columns belongs to the nearest full line (the one above
+        // when both are as near)
+        let mut split: Vec<Vec<&Line>> = anchors.iter().map(|&a| vec![group[a]]).collect();
+        for (i, l) in group.iter().enumerate() {
+            if anchors.contains(&i) {
+                continue;
+            }
+            let nearest = (0..anchors.len())
+                .min_by(|&a, &b| {
+                    let da = (group[anchors[a]].y - l.y).abs();
+                    let db = (group[anchors[b]].y - l.y).abs();
+                    da.total_cmp(&db).then(a.cmp(&b))
+                })
+                .expect("anchors");
+            split[nearest].push(l);
+        }
+        for mut g in split {
+            g.sort_by(|a, b| a.y.total_cmp(&b.y));
+            out.push(g);
+        }
+    }
+    out
 }
 
 /// Cells of a run of lines, given column edges and, for ruled tables, row edges.
@@ -404,11 +453,18 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
     let free: Vec<usize> = (0..lines.len()).filter(|&i| !used[i]).collect();
     let chunk_gap = 1.0 * body;
     let multi = |l: &Line| l.chunks(chunk_gap, &[]).len() >= 2;
+    let page_left = lines.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min);
     let blocker = |l: &Line| {
         let t = l.text();
+        // "Notes" alone far from the left margin is a header cell, not a note
+        let note = match note_marker(&t) {
+            Some(true) => l.x0 < page_left + 2.0 * body,
+            Some(false) => true,
+            None => false,
+        };
         // a footnote definition ("¹Default port", "* Configurable") ends a table
         let footnote = t.starts_with(['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '*', '†', '‡']);
-        l.size > body * 1.15 || is_caption(&t) || note_marker(&t).is_some() || footnote
+        l.size > body * 1.15 || is_caption(&t) || note || footnote
     };
     let mut k = 0;
     while k < free.len() {
@@ -428,7 +484,7 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
             if used[j]
                 || blocker(n)
                 || first.y - n.y > 1.6 * body
-                || n.x1 - n.x0 > 0.45 * page_width
+                || (n.x1 - n.x0 > 0.45 * page_width && !multi(n))
             {
                 break;
             }
@@ -726,6 +782,7 @@ mod tests {
                     x0: x,
                     x1: x + width,
                     text: w.to_string(),
+                    ..Default::default()
                 });
                 x += width + 2.5;
             }

@@ -3,11 +3,58 @@
 
 use super::glyphs::Glyph;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Word {
     pub x0: f64,
     pub x1: f64,
     pub text: String,
+    /// Where each glyph's text starts in `text`, with the glyph's x extent, so that a word
+    /// that runs across a column edge (CJK cells filled to the edge, no padding) can be cut.
+    pub glyphs: Vec<(usize, f64, f64)>,
+}
+
+impl Word {
+    /// Appends text drawn at `x0..x1` (a glyph, a mark, or another word's text).
+    pub fn push(&mut self, text: &str, x0: f64, x1: f64) {
+        self.glyphs.push((self.text.len(), x0, x1));
+        self.text.push_str(text);
+        self.x1 = self.x1.max(x1);
+    }
+
+    /// Whether a glyph boundary lies within `tol` of x.
+    pub fn breaks_near(&self, x: f64, tol: f64) -> bool {
+        self.glyphs
+            .windows(2)
+            .any(|w| ((w[0].2 + w[1].1) / 2.0 - x).abs() <= tol)
+    }
+
+    /// The part of the word whose glyphs have their centre in `x0..x1`.
+    pub fn part_between(&self, x0: f64, x1: f64) -> &str {
+        let inside = |a: f64, b: f64| {
+            let c = (a + b) / 2.0;
+            c >= x0 && c < x1
+        };
+        if self.glyphs.is_empty() {
+            return if inside(self.x0, self.x1) {
+                &self.text
+            } else {
+                ""
+            };
+        }
+        let mut start = None;
+        let mut end = 0;
+        for (k, &(off, a, b)) in self.glyphs.iter().enumerate() {
+            if inside(a, b) {
+                if start.is_none() {
+                    start = Some(off);
+                }
+                end = self.glyphs.get(k + 1).map_or(self.text.len(), |g| g.0);
+            } else if start.is_some() {
+                break;
+            }
+        }
+        start.map_or("", |s| self.text[s..end].trim())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -30,10 +77,24 @@ impl Line {
 
     /// Words between x positions (by their centre).
     pub fn text_between(&self, x0: f64, x1: f64) -> String {
-        join_words(self.words.iter().filter(|w| {
-            let c = (w.x0 + w.x1) / 2.0;
-            c >= x0 && c < x1
-        }))
+        let mut s = String::new();
+        for w in &self.words {
+            let part = if w.x0 >= x0 && w.x1 <= x1 {
+                w.text.as_str()
+            } else if w.x1 <= x0 || w.x0 >= x1 {
+                ""
+            } else {
+                w.part_between(x0, x1)
+            };
+            if part.is_empty() {
+                continue;
+            }
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(part);
+        }
+        s
     }
 
     /// Runs of words closer than `gap` to each other (and not split by `cuts`): the line's
@@ -46,7 +107,10 @@ impl Line {
                 if w.x0 - last.x1 < gap && !cut {
                     last.x1 = last.x1.max(w.x1);
                     last.text.push(' ');
+                    let base = last.text.len();
                     last.text.push_str(&w.text);
+                    last.glyphs
+                        .extend(w.glyphs.iter().map(|&(o, a, b)| (o + base, a, b)));
                     continue;
                 }
             }
@@ -76,6 +140,10 @@ pub fn needs_space(a: &str, b: &str) -> bool {
         && before_hyphen.is_some_and(char::is_alphanumeric)
         && r.is_alphanumeric()
     {
+        return false;
+    }
+    // CJK line breaking cuts anywhere, numbers too ("8445" as "84" / "45")
+    if l.is_ascii_digit() && r.is_ascii_digit() && a.chars().any(is_cjk) {
         return false;
     }
     !((is_cjk(l) && is_cjk(r)) || is_cjk_punct(l) || is_cjk_punct(r))
@@ -166,8 +234,9 @@ fn attach_wrapped_marks(lines: &mut Vec<Line>) {
                         .unwrap_or(c)
                 })
                 .collect();
+            let (mx0, mx1) = (cur.x0, cur.x1);
             if let Some(w) = lines[i - 1].words.last_mut() {
-                w.text.push_str(&mark);
+                w.push(&mark, mx0, mx1);
             }
             lines.remove(i);
         } else {
@@ -234,13 +303,11 @@ fn line_of(mut gs: Vec<&Glyph>) -> Option<Line> {
             words.push(Word {
                 x0: g.x0,
                 x1: g.x1,
-                text,
+                text: String::new(),
+                glyphs: Vec::new(),
             });
-        } else {
-            let w = words.last_mut().expect("a word");
-            w.x1 = w.x1.max(g.x1);
-            w.text.push_str(&text);
         }
+        words.last_mut().expect("a word").push(&text, g.x0, g.x1);
         space_before = false;
         prev = Some(g);
     }
@@ -329,8 +396,13 @@ fn attach_raised_marks(lines: &mut Vec<Line>) {
             let w = &mut lines[j].words[k];
             if before {
                 w.text.insert_str(0, &m);
+                for g in &mut w.glyphs {
+                    g.0 += m.len();
+                }
+                w.glyphs.insert(0, (0, w.x0, w.x0));
             } else {
-                w.text.push_str(&m);
+                let x = w.x1;
+                w.push(&m, x, x);
             }
         }
         lines.remove(i);
