@@ -71,9 +71,39 @@ fn row_pages_of(t: &Table) -> Vec<u32> {
     }
 }
 
+fn join_cells(last: &mut [String], rest: &[String]) {
+    for (a, b) in last.iter_mut().zip(rest) {
+        if !b.is_empty() {
+            if !a.is_empty() {
+                a.push(' ');
+            }
+            a.push_str(b);
+        }
+    }
+}
+
+/// A headerless page continuation whose first row only finishes the last row of the page
+/// before ("Always On" / "endpoint"): no numbers, and text only in cells the last row has,
+/// leaving some of them empty.
+fn finishes_row(last: &[String], first: &[String]) -> bool {
+    last.len() == first.len()
+        && first.iter().any(|c| !c.is_empty())
+        && !first
+            .iter()
+            .any(|c| c.chars().any(|ch| ch.is_ascii_digit()))
+        && first
+            .iter()
+            .zip(last)
+            .all(|(f, l)| f.is_empty() || !l.is_empty())
+        && first
+            .iter()
+            .zip(last)
+            .any(|(f, l)| f.is_empty() && !l.is_empty())
+}
+
 /// The first row of a page continuation that only finishes the last row of the page before:
-/// its first cell is empty while the last row's is not, and it has no cell of its own that the
-/// last row lacks entirely... it adds to cells the last row already has.
+/// its first cell is empty while the last row's is not, and its other cells add to cells the
+/// last row already has.
 fn continues_row(last: &[String], first: &[String]) -> bool {
     last.len() == first.len()
         && !last.first().is_none_or(|c| c.is_empty())
@@ -96,14 +126,7 @@ fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
             // a row broken by the page: its rest on the next page has no first cell
             if let (Some(last), Some(first)) = (rows.last_mut(), more.first()) {
                 if continues_row(last, first) {
-                    for (a, b) in last.iter_mut().zip(first) {
-                        if !b.is_empty() {
-                            if !a.is_empty() {
-                                a.push(' ');
-                            }
-                            a.push_str(b);
-                        }
-                    }
+                    join_cells(last, first);
                     more = &more[1..];
                     pages = pages.get(1..).unwrap_or(&[]);
                 }
@@ -117,13 +140,25 @@ fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
             true
         }
         (TableBody::Grid(rows), TableBody::Grid(more)) if headerless => {
+            // the fragment's first row may only finish the last row of the page before
+            let split_rest = rows
+                .last()
+                .is_some_and(|last| finishes_row(last, &t.header));
+            if split_rest {
+                let last = rows.last_mut().expect("a last row");
+                join_cells(last, &t.header);
+            }
             if prev.row_pages.len() == rows.len() && pages.len() == more.len() {
-                prev.row_pages.push(t.page.unwrap_or(0));
+                if !split_rest {
+                    prev.row_pages.push(t.page.unwrap_or(0));
+                }
                 prev.row_pages.extend(pages);
             } else {
                 prev.row_pages.clear();
             }
-            rows.push(t.header.clone());
+            if !split_rest {
+                rows.push(t.header.clone());
+            }
             rows.extend(more.iter().cloned());
             true
         }

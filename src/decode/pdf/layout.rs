@@ -481,9 +481,12 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
         while up > 0 {
             let j = free[up - 1];
             let (n, first) = (&lines[j], &lines[run[0]]);
+            // the first line of the page may be the end of a row broken by the page
+            let page_top = j == 0;
+            let reach = if page_top { 3.5 } else { 1.6 };
             if used[j]
                 || blocker(n)
-                || first.y - n.y > 1.6 * body
+                || first.y - n.y > reach * body
                 || (n.x1 - n.x0 > 0.45 * page_width && !multi(n))
             {
                 break;
