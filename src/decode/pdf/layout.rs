@@ -14,6 +14,8 @@ use crate::decode::text::{is_caption, note_marker};
 #[derive(Debug, Clone)]
 pub struct PageTable {
     pub rows: Vec<Vec<String>>,
+    /// Column edges (left edge of each column, then the right edge of the last).
+    pub cols: Vec<f64>,
     pub x0: f64,
     pub x1: f64,
     pub top: f64,
@@ -35,6 +37,9 @@ pub enum Item {
 pub struct Placed {
     pub top: f64,
     pub x0: f64,
+    pub x1: f64,
+    /// Lines of flow text it holds (0 for tables).
+    pub lines: usize,
     pub item: Item,
 }
 
@@ -424,8 +429,11 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
         placed.push(Placed {
             top: r.top,
             x0: r.x0,
+            x1: r.x1,
+            lines: 0,
             item: Item::Table(PageTable {
                 rows,
+                cols: cols.clone(),
                 x0: r.x0,
                 x1: r.x1,
                 top: r.top,
@@ -481,13 +489,10 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
         while up > 0 {
             let j = free[up - 1];
             let (n, first) = (&lines[j], &lines[run[0]]);
-            // the first line of the page may be the end of a row broken by the page
-            let page_top = j == 0;
-            let reach = if page_top { 3.5 } else { 1.6 };
             if used[j]
                 || blocker(n)
-                || first.y - n.y > reach * body
-                || (n.x1 - n.x0 > 0.45 * page_width && !multi(n))
+                || first.y - n.y > 1.6 * body
+                || (n.x1 - n.x0 > 0.6 * page_width && !multi(n))
             {
                 break;
             }
@@ -596,8 +601,11 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
             placed.push(Placed {
                 top,
                 x0: px0,
+                x1: px1,
+                lines: 0,
                 item: Item::Table(PageTable {
                     rows,
+                    cols: pcols.clone(),
                     x0: px0,
                     x1: px1,
                     top,
@@ -613,16 +621,27 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
     }
 
     // everything else is flow text: headings, captions, notes, paragraphs
-    let mut para: Option<(f64, f64, f64, String, bool)> = None; // top, x0, last y, text, note
-    let flush = |p: &mut Option<(f64, f64, f64, String, bool)>, out: &mut Vec<Placed>| {
-        if let Some((top, x0, _, text, note)) = p.take() {
+    struct Para {
+        top: f64,
+        x0: f64,
+        x1: f64,
+        last_y: f64,
+        text: String,
+        note: bool,
+        lines: usize,
+    }
+    let mut para: Option<Para> = None;
+    let flush = |p: &mut Option<Para>, out: &mut Vec<Placed>| {
+        if let Some(p) = p.take() {
             out.push(Placed {
-                top,
-                x0,
-                item: if note {
-                    Item::Note(text)
+                top: p.top,
+                x0: p.x0,
+                x1: p.x1,
+                lines: p.lines,
+                item: if p.note {
+                    Item::Note(p.text)
                 } else {
-                    Item::Paragraph(text)
+                    Item::Paragraph(p.text)
                 },
             });
         }
@@ -647,6 +666,8 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
                 _ => placed.push(Placed {
                     top,
                     x0: l.x0,
+                    x1: l.x1,
+                    lines: 1,
                     item: Item::Heading(t),
                 }),
             }
@@ -657,6 +678,8 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
             placed.push(Placed {
                 top,
                 x0: l.x0,
+                x1: l.x1,
+                lines: 1,
                 item: Item::Caption(t),
             });
             continue;
@@ -669,23 +692,33 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
             && l.size <= body;
         let starts_new = match &para {
             None => true,
-            Some((_, x0, last_y, _, _)) => {
-                l.y - last_y > 1.7 * l.size
+            Some(p) => {
+                l.y - p.last_y > 1.7 * l.size
                     || note_marker(&t).is_some()
                     || footnote_def
-                    || (l.x0 - x0).abs() > 4.0 * l.size
+                    || (l.x0 - p.x0).abs() > 4.0 * l.size
                     || t.starts_with('•')
             }
         };
         if starts_new {
             flush(&mut para, &mut placed);
-            para = Some((top, l.x0, l.y, t.clone(), note_marker(&t).is_some()));
+            para = Some(Para {
+                top,
+                x0: l.x0,
+                x1: l.x1,
+                last_y: l.y,
+                note: note_marker(&t).is_some(),
+                text: t,
+                lines: 1,
+            });
         } else if let Some(p) = para.as_mut() {
-            if needs_space(&p.3, &t) {
-                p.3.push(' ');
+            if needs_space(&p.text, &t) {
+                p.text.push(' ');
             }
-            p.3.push_str(&t);
-            p.2 = l.y;
+            p.text.push_str(&t);
+            p.last_y = l.y;
+            p.x1 = p.x1.max(l.x1);
+            p.lines += 1;
         }
     }
     flush(&mut para, &mut placed);
@@ -728,6 +761,31 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
     // reading order: top to bottom; items side by side (overlapping vertically) left to right
     out.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.x0.total_cmp(&b.x0)));
     out
+}
+
+/// When the page before ended in a table: the end of a row broken by the page, one short line
+/// at the page top inside one column of the table right below it, becomes that table's first
+/// row (and the table's continuation then finishes the broken row).
+pub fn attach_page_top_remainder(out: &mut Vec<Placed>, body: f64) {
+    if out.len() >= 2 && out[0].lines == 1 && matches!(out[0].item, Item::Paragraph(_)) {
+        let (first, rest) = out.split_at_mut(1);
+        let p = &first[0];
+        if let Item::Table(t) = &mut rest[0].item {
+            let col = t
+                .cols
+                .windows(2)
+                .position(|w| p.x0 >= w[0] - 1.0 && p.x1 <= w[1] + 1.0);
+            if let (Some(c), Item::Paragraph(text)) = (col, &p.item) {
+                if t.top - p.top < 4.0 * body && t.caption.is_none() {
+                    let mut row = vec![String::new(); t.cols.len() - 1];
+                    row[c] = text.clone();
+                    t.rows.insert(0, row);
+                    t.top = p.top;
+                    out.remove(0);
+                }
+            }
+        }
+    }
 }
 
 /// Splits a run at a gutter at least three times as wide as the median gutter (and 2 em), when

