@@ -9,6 +9,7 @@
 use super::glyphs::Rule;
 use super::lines::{needs_space, Line};
 use crate::decode::text::{is_caption, note_marker};
+use crate::vocab::vocab;
 
 /// A table found on a page: cells by row and column, with the page-space box.
 #[derive(Debug, Clone)]
@@ -489,9 +490,17 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
         while up > 0 {
             let j = free[up - 1];
             let (n, first) = (&lines[j], &lines[run[0]]);
+            // a header row can be taller than the rows below it
+            let header_like = n
+                .chunks(0.6 * body, &[])
+                .iter()
+                .filter(|c| vocab().header_role(&c.text).is_some())
+                .count()
+                >= 2;
+            let reach = if header_like { 4.0 } else { 1.6 };
             if used[j]
                 || blocker(n)
-                || first.y - n.y > 1.6 * body
+                || first.y - n.y > reach * body
                 || (n.x1 - n.x0 > 0.6 * page_width && !multi(n))
             {
                 break;
