@@ -331,6 +331,18 @@ fn row_groups<'a>(lines: &[&'a Line], cols: &[f64], body: f64) -> Vec<Vec<&'a Li
     out
 }
 
+/// The column a line starts in, when one of its words runs across a column edge with no glyph
+/// boundary there (text spanning columns, not two cells touching).
+fn spanning(l: &Line, cols: &[f64]) -> Option<usize> {
+    let inner = &cols[1..cols.len().saturating_sub(1)];
+    let crosses = l.words.iter().any(|w| {
+        inner
+            .iter()
+            .any(|&e| w.x0 < e - 1.0 && w.x1 > e + 1.0 && !w.breaks_near(e, 1.5))
+    });
+    crosses.then(|| cols.windows(2).position(|w| l.x0 < w[1]).unwrap_or(0))
+}
+
 /// Cells of a run of lines, given column edges and, for ruled tables, row edges.
 fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>, body: f64) -> Vec<Vec<String>> {
     let ncols = cols.len().saturating_sub(1).max(1);
@@ -356,7 +368,13 @@ fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>, body: f64) -> Vec<V
                     let (a, b) = (cols[c], cols[c + 1]);
                     let mut cell = String::new();
                     for l in &g {
-                        let t = l.text_between(a, b);
+                        let t = match spanning(l, cols) {
+                            // a line that runs across column edges (a section row, a cell
+                            // spanning columns) belongs to the column it starts in
+                            Some(first) if first == c => l.text(),
+                            Some(_) => String::new(),
+                            None => l.text_between(a, b),
+                        };
                         if t.is_empty() {
                             continue;
                         }
