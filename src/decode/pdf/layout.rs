@@ -233,6 +233,53 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
         }
         reach = reach.max(b);
     }
+    // a column empty in every body row shows only in the header: a gap between header cells
+    // inside one body column, with the body all on one side of it, and not a word space on a
+    // header line (the header cells sit on their own baselines, or further apart)
+    if first_data > 0 {
+        let head = &lines[..first_data];
+        let body_lines = &lines[first_data..];
+        let mut spans: Vec<(f64, f64)> = head
+            .iter()
+            .flat_map(|l| l.words.iter().map(|w| (w.x0, w.x1)))
+            .collect();
+        spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut hreach = f64::NEG_INFINITY;
+        let mut found = Vec::new();
+        for (a, b) in spans {
+            if hreach > f64::NEG_INFINITY && a - hreach >= 0.25 * body {
+                let g = (hreach + a) / 2.0;
+                let known = edges.iter().any(|e| *e >= hreach - 1.0 && *e <= a + 1.0);
+                let lo = edges.iter().copied().filter(|e| *e < g).fold(x0, f64::max);
+                let hi = edges
+                    .iter()
+                    .copied()
+                    .filter(|e| *e > g)
+                    .fold(f64::INFINITY, f64::min);
+                let body_in = |from: f64, to: f64| {
+                    body_lines.iter().any(|l| {
+                        l.words.iter().any(|w| {
+                            let c = (w.x0 + w.x1) / 2.0;
+                            c >= from && c < to
+                        })
+                    })
+                };
+                let crosses = body_lines
+                    .iter()
+                    .any(|l| l.words.iter().any(|w| w.x0 < hreach && w.x1 > a));
+                let word_space = head.iter().any(|l| {
+                    l.words
+                        .windows(2)
+                        .any(|w| w[0].x1 <= g && w[1].x0 >= g && w[1].x0 - w[0].x1 < 0.5 * body)
+                });
+                if !known && !crosses && !word_space && (!body_in(lo, g) || !body_in(g, hi)) {
+                    found.push(g);
+                }
+            }
+            hreach = hreach.max(b);
+        }
+        edges.extend(found);
+    }
     edges.sort_by(f64::total_cmp);
     let mut out = vec![x0];
     out.extend(edges);
