@@ -184,8 +184,9 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
         .count();
     let need = 2.max(multis / 4);
     // a word runs across x, unless a glyph boundary is there (CJK cells filled to the edge)
+    // (on the body: header cells filled to their edges run into each other)
     let crossed = |x: f64| {
-        lines
+        lines[first_data..]
             .iter()
             .filter(|l| {
                 l.words
@@ -200,8 +201,9 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
         let (mut close, mut far) = (0, 0);
         for l in lines {
             for (k, w) in l.words.iter().enumerate() {
-                if (w.x0 - x).abs() <= 1.5 && k > 0 {
-                    if w.x0 - l.words[k - 1].x1 < 0.5 * body {
+                // a line that starts there (a wrapped cell's next line) counts as spaced
+                if (w.x0 - x).abs() <= 1.5 {
+                    if k > 0 && w.x0 - l.words[k - 1].x1 < 0.5 * body {
                         close += 1;
                     } else {
                         far += 1;
