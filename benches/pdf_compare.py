@@ -46,7 +46,10 @@ FIXTURES = ROOT / "fixtures" / "pdf"
 WORK = ROOT / "target" / "bench-pdf"
 CORPUS = WORK / "corpus"
 WARM = WORK / "warm"
-PORTOLAN = ROOT / "target" / "release" / "portolan"
+BUILT = ROOT / "target" / "release" / "portolan"
+# a private copy, so that a rebuild during the run cannot change the binary under test
+# (the PDF workers are started from the running executable, i.e. this copy too)
+PORTOLAN = WORK / "portolan"
 
 
 def kib_to_mib(k):
@@ -210,13 +213,14 @@ def run_portolan(src, out, jobs):
 def main():
     copies = int(os.environ.get("BENCH_PDF_COPIES", "40"))
     ncores = int(os.environ.get("BENCH_JOBS", "0")) or os.cpu_count() or 1
-    if not PORTOLAN.is_file():
-        raise SystemExit(f"{PORTOLAN} missing: run `cargo build --release` first")
+    if not BUILT.is_file():
+        raise SystemExit(f"{BUILT} missing: run `cargo build --release` first")
     for tool in ("pdftotext", "pdfinfo"):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} not found (install poppler-utils)")
 
     fixtures, nfiles, npages = build_corpus(copies)
+    shutil.copy2(BUILT, PORTOLAN)
     sys.stderr.flush()
     print(
         f"corpus: {len(fixtures)} fixtures x {copies} copies = {nfiles} PDFs, {npages} pages "

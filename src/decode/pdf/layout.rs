@@ -22,6 +22,24 @@ pub struct PageTable {
     pub top: f64,
     pub bottom: f64,
     pub caption: Option<String>,
+    /// The lines it was built from, when it has no row rules (to lay it out again with the
+    /// columns of the page before, when it continues a table).
+    pub lines: Vec<Line>,
+}
+
+impl PageTable {
+    /// Lays the table out again on other column edges.
+    pub fn regrid(&mut self, cols: &[f64], body: f64) {
+        if self.lines.is_empty() || cols.len() < 3 {
+            return;
+        }
+        let refs: Vec<&Line> = self.lines.iter().collect();
+        self.rows = grid(&refs, cols, None, body)
+            .into_iter()
+            .filter(|r| r.iter().any(|c| !c.is_empty()))
+            .collect();
+        self.cols = cols.to_vec();
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -502,6 +520,7 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
             item: Item::Table(PageTable {
                 rows,
                 cols: cols.clone(),
+                lines: Vec::new(),
                 x0: r.x0,
                 x1: r.x1,
                 top: r.top,
@@ -511,20 +530,6 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
         });
     }
 
-    if std::env::var("PDEBUG_LINES").is_ok() {
-        let mut d = String::new();
-        for l in lines {
-            d += &format!(
-                "{:.1} {:.1}-{:.1} s{:.1} {}\n",
-                l.y,
-                l.x0,
-                l.x1,
-                l.size,
-                l.text()
-            );
-        }
-        eprintln!("{d}----");
-    }
     // unruled tables: runs of lines with at least two chunks
     let free: Vec<usize> = (0..lines.len()).filter(|&i| !used[i]).collect();
     let chunk_gap = 1.0 * body;
@@ -620,13 +625,6 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
         let x0 = ls.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min);
         let x1 = ls.iter().map(|l| l.x1).fold(f64::NEG_INFINITY, f64::max);
         let cols = columns(&ls, x0 - 1.0, x1, body);
-        if std::env::var("PDEBUG").is_ok() {
-            let mut d = String::new();
-            for l in &ls {
-                d += &format!("{:.1} {:.1}-{:.1} {}\n", l.y, l.x0, l.x1, l.text());
-            }
-            eprintln!("{d}cols {cols:?}");
-        }
         if cols.len() < 3 {
             k += 1;
             continue;
@@ -662,12 +660,6 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
             if pcols.last().is_none_or(|c| *c < px1 - 0.5) {
                 pcols.push(px1);
             }
-            if std::env::var("PDEBUG").is_ok() {
-                eprintln!(
-                    "part {px0} {px1} {pcols:?} first {:?}",
-                    grid(&pls, &pcols, None, body).first()
-                );
-            }
             let rows: Vec<Vec<String>> = grid(&pls, &pcols, None, body)
                 .into_iter()
                 .filter(|r| r.iter().any(|c| !c.is_empty()))
@@ -682,6 +674,7 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
                 item: Item::Table(PageTable {
                     rows,
                     cols: pcols.clone(),
+                    lines: pls.iter().map(|l| (*l).clone()).collect(),
                     x0: px0,
                     x1: px1,
                     top,

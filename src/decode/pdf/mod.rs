@@ -523,9 +523,24 @@ fn layout_blocks(read: &[ReadPage]) -> Vec<Block> {
         .map(|(p, lines)| page_items(lines, &p.glyphs.rules, p.glyphs.width, body))
         .collect();
     let mut b = BlockBuilder::default();
+    // the last table laid out, while nothing else has come after it: (x0, x1, columns)
+    let mut open_table: Option<(f64, f64, Vec<f64>)> = None;
     for (p, mut items) in read.iter().zip(items) {
         if matches!(b.blocks.last(), Some(Block::Table(_))) {
             layout::attach_page_top_remainder(&mut items, body);
+            // a continuation at the page top with the same width, but columns found
+            // differently (a column empty on this page): the columns of the page before
+            if let (Some((x0, x1, cols)), Some(Item::Table(t))) =
+                (&open_table, items.first_mut().map(|p| &mut p.item))
+            {
+                if t.cols.len() != cols.len()
+                    && (t.x0 - x0).abs() < 3.0
+                    && t.x1 <= x1 + 3.0
+                    && t.x1 >= x0 + 0.8 * (x1 - x0)
+                {
+                    t.regrid(cols, body);
+                }
+            }
         }
         b.page = Some(p.glyphs.number);
         for it in items {
@@ -535,6 +550,7 @@ fn layout_blocks(read: &[ReadPage]) -> Vec<Block> {
                 Item::Note(t) => flow_block(&mut b, t, true),
                 Item::Paragraph(t) => flow_block(&mut b, t, false),
                 Item::Table(t) => {
+                    open_table = Some((t.x0, t.x1, t.cols.clone()));
                     let (header, rows) = split_header(t.rows);
                     if header.is_empty() && rows.is_empty() {
                         continue;
