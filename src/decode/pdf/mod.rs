@@ -242,6 +242,18 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
     if let Some(r) = release_in(&out.meta.title) {
         out.meta.release = r;
     }
+    // producers stamp their own default /Lang (LibreOffice: en-US) on documents in any
+    // language: kana in the text outvote a /Lang that is not Japanese
+    if let Some(lang) = out.meta.language.clone() {
+        if !lang.to_ascii_lowercase().starts_with("ja")
+            && crate::normalize::has_kana(&out.text_sample(20_000))
+        {
+            out.warnings.push(format!(
+                "the PDF declares language {lang}, but its text is Japanese; /Lang was ignored"
+            ));
+            out.meta.language = None;
+        }
+    }
     Ok(out)
 }
 
