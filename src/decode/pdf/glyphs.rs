@@ -309,6 +309,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn unmapped_glyphs_are_counted_not_kept() {
+        let mut c = Collector::new(100);
+        let media = MediaBox {
+            llx: 0.0,
+            lly: 0.0,
+            urx: 600.0,
+            ury: 800.0,
+        };
+        c.begin_page(1, &media, None).unwrap();
+        let at = Transform::create_translation(72.0, 700.0);
+        c.begin_word().unwrap();
+        c.output_character(&at, 0.5, 0.0, 10.0, "ポ").unwrap();
+        c.output_character(&at, 0.5, 0.0, 10.0, "").unwrap();
+        c.output_character(&at, 0.5, 0.0, 10.0, "\u{FFFD}").unwrap();
+        assert_eq!(c.page.glyphs.len(), 1);
+        assert_eq!(c.page.unmapped, 2);
+        let g = &c.page.glyphs[0];
+        assert_eq!((g.x0, g.y, g.size), (72.0, 100.0, 10.0));
+        assert_eq!(g.x1, 77.0);
+    }
+
+    #[test]
     fn radicals_and_ligatures_fold_but_marks_stay() {
         assert_eq!(fold_glyph_text("\u{2F45}"), "方");
         assert_eq!(fold_glyph_text("ﬁ"), "fi");
