@@ -185,7 +185,7 @@ impl Collector {
 /// radical supplements for ordinary kanji, Latin ligatures (`ﬁ`). Only these are folded here;
 /// everything else (superscript marks above all) stays for the shared normalization.
 pub fn fold_glyph_text(s: &str) -> String {
-    if s.chars().all(|c| c.is_ascii()) {
+    if s.is_ascii() {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());

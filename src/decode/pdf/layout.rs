@@ -105,9 +105,9 @@ fn rule_clusters(rules: &[Rule]) -> Vec<Vec<Rule>> {
         }
     }
     let mut groups: std::collections::BTreeMap<usize, Vec<Rule>> = Default::default();
-    for i in 0..n {
+    for (i, rule) in rules.iter().enumerate() {
         let r = find(&mut parent, i);
-        groups.entry(r).or_default().push(rules[i]);
+        groups.entry(r).or_default().push(*rule);
     }
     groups.into_values().collect()
 }
