@@ -401,11 +401,10 @@ fn a_pdf_worker_over_its_memory_limit_fails_that_document_only() {
         serde_json::from_slice(&read(&out.join("report.json"))).unwrap();
     let docs_r = report["documents"].as_array().unwrap();
     let big = docs_r.iter().find(|d| d["document"] == "big.pdf").unwrap();
+    // the worker aborts on a failed allocation, or the read fails first: either way the
+    // document fails for lack of memory and the run goes on
     assert!(
-        big["error"]
-            .as_str()
-            .unwrap_or("")
-            .contains("worker process"),
+        big["error"].as_str().unwrap_or("").contains("memory"),
         "{big}"
     );
     let good = docs_r.iter().find(|d| d["document"] == "good.txt").unwrap();
