@@ -86,7 +86,12 @@ pub enum Role {
     /// A port whose side follows from the direction ("Port", "Destination Port").
     Port,
     Remote,
+    /// The transport of every port column ("Protocol", "Transport").
     Transport,
+    /// The transport of the local port column only ("Listener Protocol").
+    LocalTransport,
+    /// The transport of the remote port column only ("Remote Protocol").
+    RemoteTransport,
     Direction,
     Notes,
     /// "Purpose": the listener when the table has no listener column, else notes.
@@ -106,6 +111,8 @@ impl Role {
             "port" => Role::Port,
             "remote" => Role::Remote,
             "transport" => Role::Transport,
+            "local_transport" => Role::LocalTransport,
+            "remote_transport" => Role::RemoteTransport,
             "direction" => Role::Direction,
             "notes" => Role::Notes,
             "purpose" => Role::Purpose,
@@ -116,6 +123,12 @@ impl Role {
     }
     pub fn is_port(self) -> bool {
         matches!(self, Role::LocalPort | Role::RemotePort | Role::Port)
+    }
+    pub fn is_transport(self) -> bool {
+        matches!(
+            self,
+            Role::Transport | Role::LocalTransport | Role::RemoteTransport
+        )
     }
 }
 
@@ -350,6 +363,15 @@ mod tests {
         );
         assert_eq!(v.header_role("Traffic Direction"), Some(Role::Direction));
         assert_eq!(v.header_role("Transport"), Some(Role::Transport));
+        assert_eq!(
+            v.header_role("Remote Protocol"),
+            Some(Role::RemoteTransport)
+        );
+        assert_eq!(
+            v.header_role("Remote Device (Process or Application Protocol)"),
+            Some(Role::Remote)
+        );
+        assert_eq!(v.header_role("Local Protocol"), Some(Role::LocalTransport));
         assert_eq!(v.header_role("Port"), Some(Role::Port));
         assert_eq!(v.header_role("Ports"), Some(Role::Port));
         assert_eq!(v.header_role("Destination Port"), Some(Role::Port));

@@ -204,6 +204,26 @@ fn mentions(sentence: &str) -> Vec<Mention> {
     out
 }
 
+/// A port named in running text: (first, last, transport or empty), in the order they appear.
+/// Sentences about ephemeral source ports and ports no longer used are skipped.
+pub fn port_mentions(text: &str) -> Vec<(u16, u16, String)> {
+    let v = vocab();
+    let mut out: Vec<(u16, u16, String)> = Vec::new();
+    for s in sentences(text) {
+        let k = key(&s);
+        if v.prose_boilerplate.found_in(&k) || v.prose_negation.found_in(&k) {
+            continue;
+        }
+        for m in mentions(&s) {
+            let m = (m.start, m.end, m.transport);
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
 /// Records for the ports that the document's prose names and its tables do not.
 pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRecord> {
     let v = vocab();

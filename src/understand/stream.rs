@@ -53,7 +53,9 @@ fn accepts(role: Option<Role>, s: Shape) -> bool {
         Some(Role::LocalPort | Role::RemotePort | Role::Port) => {
             matches!(s, Shape::Port | Shape::Placeholder)
         }
-        Some(Role::Transport) => matches!(s, Shape::Transport | Shape::Placeholder),
+        Some(Role::Transport | Role::LocalTransport | Role::RemoteTransport) => {
+            matches!(s, Shape::Transport | Shape::Placeholder)
+        }
         Some(Role::Direction) => matches!(s, Shape::Direction | Shape::Placeholder),
         Some(Role::Listener | Role::Remote | Role::Host) => matches!(s, Shape::Short),
         Some(Role::Notes | Role::Purpose) | None => {
@@ -70,7 +72,7 @@ pub fn rebuild_rows(
     continuation: bool,
 ) -> Vec<Vec<String>> {
     let width = roles.len();
-    let has_transport_col = roles.contains(&Some(Role::Transport));
+    let has_transport_col = roles.iter().flatten().any(|r| r.is_transport());
     // merge label-only cells ("Side A:") into the cell after them
     let mut merged: Vec<String> = Vec::new();
     let mut carry = String::new();

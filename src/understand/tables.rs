@@ -5,10 +5,14 @@ use crate::document::{Block, Document, Table, TableBody};
 use crate::normalize::{key, squash, take_marks};
 use crate::record::PortRecord;
 use crate::understand::cells::{parse_port_cell, CellParse, PortSpec};
+use crate::understand::prose::port_mentions;
 use crate::understand::stream::rebuild_rows;
 use crate::understand::Footnotes;
 use crate::vocab::{vocab, Direction, Role, Transport};
 use std::collections::BTreeSet;
+
+/// How much less sure a port read from a row's notes is than one read from its port cell.
+const NOTES_PORT_PENALTY: f64 = 0.2;
 
 /// A table after merging, with its title resolved.
 #[derive(Debug, Clone)]
@@ -254,6 +258,9 @@ pub struct Columns {
     pub remote: Option<usize>,
     pub host: Option<usize>,
     pub transport: Option<usize>,
+    /// Transport columns of one side only ("Listener Protocol", "Remote Protocol").
+    pub local_transport: Option<usize>,
+    pub remote_transport: Option<usize>,
     pub direction: Option<usize>,
     pub notes: Vec<usize>,
     pub ports: Vec<(usize, Role)>,
@@ -288,6 +295,8 @@ impl Columns {
             remote: first(Role::Remote),
             host: first(Role::Host).filter(|h| Some(*h) != listener),
             transport: first(Role::Transport),
+            local_transport: first(Role::LocalTransport),
+            remote_transport: first(Role::RemoteTransport),
             direction: first(Role::Direction),
             notes,
             ports,
@@ -451,13 +460,23 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
             last_listener = listener.clone();
         }
         let direction = cols.direction.and_then(|c| v.direction(&row[c]));
-        let col_transports: Vec<Transport> = cols
-            .transport
-            .map(|c| v.transports_in(&row[c]))
-            .unwrap_or_default();
+        // a side's own transport column, else the table's
+        let transports_for = |role: Role| -> Vec<Transport> {
+            let side = match role {
+                Role::RemotePort => cols.remote_transport,
+                Role::LocalPort => cols.local_transport,
+                _ => None,
+            };
+            side.or(cols.transport)
+                .map(|c| v.transports_in(&row[c]))
+                .unwrap_or_default()
+        };
         // with no transport column, a row whose listener or notes name exactly one transport
         // ("This TCP port is enabled ...") uses it, with a little less confidence
-        let text_transports: Vec<Transport> = if cols.transport.is_none() {
+        let has_transport_col = cols.transport.is_some()
+            || cols.local_transport.is_some()
+            || cols.remote_transport.is_some();
+        let text_transports: Vec<Transport> = if !has_transport_col {
             let t = v.explicit_transports_in(&format!(
                 "{} {}",
                 cols.listener.map_or("", |c| row[c].as_str()),
@@ -493,15 +512,19 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
             .filter(|c| !port_cols.contains(c) && !cols.notes.contains(c))
             .flat_map(|c| take_marks(&row[c]).1)
             .collect();
+        // each port cell's specs, with the raw text of each and how much less sure they are
+        let mut found: Vec<(Role, Vec<PortSpec>, Vec<String>, f64)> = Vec::new();
+        let mut port_cells_empty = true;
         for &(pc, role) in &cols.ports {
             let cell = row[pc].trim();
-            let mut raw_of: Option<Vec<String>> = None;
-            let specs = match parse_port_cell(cell) {
-                CellParse::Ports(s) => s,
+            match parse_port_cell(cell) {
+                CellParse::Ports(specs) => {
+                    let raws = vec![cell.to_string(); specs.len()];
+                    found.push((role, specs, raws, 0.0));
+                }
                 CellParse::NoPort if v.see_notes.found_in(&key(cell)) => {
                     let (specs, raws) = ports_in_notes_list(&notes);
-                    raw_of = Some(raws);
-                    specs
+                    found.push((role, specs, raws, 0.15));
                 }
                 CellParse::Placeholder => {
                     placeholder_warnings.push(format!(
@@ -509,7 +532,6 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                         t.title,
                         squash(cell)
                     ));
-                    continue;
                 }
                 CellParse::Invalid(why) => {
                     placeholder_warnings.push(format!(
@@ -517,19 +539,34 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                         t.title,
                         squash(cell)
                     ));
-                    continue;
                 }
-                CellParse::NoPort | CellParse::NotPort => continue,
-            };
-            for (si, spec) in specs.into_iter().enumerate() {
-                let raw = raw_of
-                    .as_ref()
-                    .map_or_else(|| cell.to_string(), |r| r[si].clone());
-                let mut confidence = if raw_of.is_some() {
-                    confidence - 0.15
-                } else {
-                    confidence
-                };
+                CellParse::NoPort => continue,
+                CellParse::NotPort => {}
+            }
+            port_cells_empty = false;
+        }
+        if port_cells_empty && !notes.is_empty() {
+            // every port cell is empty or a dash, and the notes name the port ("Nightly
+            // export on TCP 22"): the row's port, read from running text, so less sure
+            let specs: Vec<PortSpec> = port_mentions(&notes)
+                .into_iter()
+                .map(|(start, end, tr)| PortSpec {
+                    transports: v.transports_in(&tr),
+                    start,
+                    end,
+                    qualifier: String::new(),
+                    configurable: false,
+                    default_port: false,
+                    marks: Vec::new(),
+                })
+                .collect();
+            let raws = vec![notes.clone(); specs.len()];
+            found.push((Role::Port, specs, raws, NOTES_PORT_PENALTY));
+        }
+        for (role, specs, raws, penalty) in found {
+            let col_transports = transports_for(role);
+            for (spec, raw) in specs.into_iter().zip(raws) {
+                let mut confidence = confidence - penalty;
                 if spec.transports.is_empty()
                     && col_transports.is_empty()
                     && !text_transports.is_empty()
