@@ -26,6 +26,8 @@ pub struct Limits {
     pub timeout: Duration,
     /// Address-space limit of a worker process, in MiB (0: none).
     pub memory_mib: u64,
+    /// Threads a worker uses for the pages of one document (None: one per core).
+    pub threads: Option<usize>,
 }
 
 impl Default for Limits {
@@ -33,6 +35,7 @@ impl Default for Limits {
         Limits {
             timeout: Duration::from_secs(120),
             memory_mib: 4096,
+            threads: None,
         }
     }
 }
@@ -76,15 +79,20 @@ impl Pool {
     }
 
     fn spawn(&self) -> std::io::Result<Worker> {
-        let mut child = Command::new(&self.program)
+        let mut command = Command::new(&self.program);
+        command
             .args(&self.args)
             .arg("--memory-mib")
             .arg(self.limits.memory_mib.to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .env("RUST_BACKTRACE", "0")
-            .spawn()?;
+            .env("RUST_BACKTRACE", "0");
+        if let Some(n) = self.limits.threads {
+            // rayon's global pool in the worker reads this
+            command.env("RAYON_NUM_THREADS", n.max(1).to_string());
+        }
+        let mut child = command.spawn()?;
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
         let stderr = child.stderr.take().expect("piped stderr");

@@ -25,8 +25,13 @@ pub fn run(a: Args) -> Result<i32> {
     if let Some(p) = a.glyphs {
         for g in portolan::decode::pdf::page_glyphs(&bytes, p)? {
             println!(
-                "{:8.2} {:8.2} {:8.2} {:6.2} show={:<5} {:?}",
-                g.x0, g.x1, g.y, g.size, g.show, g.text
+                "{:8.2} {:8.2} {:8.2} {:6.2} mcid={:<5} {:?}",
+                g.x0,
+                g.x1,
+                g.y,
+                g.size,
+                g.mcid.map_or("-".to_string(), |m| m.to_string()),
+                g.text
             );
         }
         return Ok(EXIT_OK);

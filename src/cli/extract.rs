@@ -82,6 +82,8 @@ pub fn run(a: Args) -> Result<i32> {
         Limits {
             timeout: std::time::Duration::from_secs(a.pdf_timeout.max(1)),
             memory_mib: a.pdf_memory_mib,
+            // -j N: N workers at most, each laying out pages on N threads at most
+            threads: a.threads,
         },
     );
     let x = match a.threads {

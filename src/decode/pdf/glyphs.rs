@@ -14,8 +14,8 @@ pub struct Glyph {
     pub y: f64,
     pub size: f64,
     pub text: String,
-    /// Index of the text-showing operation (Tj string) that drew it, for MCID lookup.
-    pub show: u32,
+    /// The marked-content sequence (MCID) the glyph was drawn in, for tagged PDFs.
+    pub mcid: Option<i64>,
 }
 
 impl Glyph {
@@ -51,8 +51,6 @@ pub struct PageGlyphs {
     pub rules: Vec<Rule>,
     /// Glyphs drawn with no Unicode mapping (no ToUnicode entry): counted, never guessed.
     pub unmapped: usize,
-    /// Text-showing operations seen (one per Tj string).
-    pub shows: u32,
 }
 
 /// The pdf-extract output device that fills a [`PageGlyphs`].
@@ -63,6 +61,8 @@ pub struct Collector {
     /// More glyphs than this on one page are dropped (a hostile page), with a warning upstream.
     pub limit: usize,
     pub truncated: bool,
+    /// Open marked-content sequences, innermost last (None: BMC or a BDC without MCID).
+    marked: Vec<Option<i64>>,
 }
 
 impl Collector {
@@ -73,6 +73,7 @@ impl Collector {
             ury: 0.0,
             limit,
             truncated: false,
+            marked: Vec::new(),
         }
     }
 
@@ -259,13 +260,25 @@ impl OutputDev for Collector {
             y,
             size,
             text,
-            show: self.page.shows.saturating_sub(1),
+            mcid: self.marked.iter().rev().find_map(|m| *m),
         });
         Ok(())
     }
 
     fn begin_word(&mut self) -> Result<(), OutputError> {
-        self.page.shows += 1;
+        Ok(())
+    }
+
+    fn begin_marked_content(&mut self, mcid: Option<i64>) -> Result<(), OutputError> {
+        // a hostile page may open sequences without end: the depth is bounded
+        if self.marked.len() < 4096 {
+            self.marked.push(mcid);
+        }
+        Ok(())
+    }
+
+    fn end_marked_content(&mut self) -> Result<(), OutputError> {
+        self.marked.pop();
         Ok(())
     }
 

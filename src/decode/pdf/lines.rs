@@ -424,7 +424,7 @@ mod tests {
                 y,
                 size,
                 text: c.to_string(),
-                show: 0,
+                mcid: None,
             });
             x += w;
         }

@@ -99,8 +99,6 @@ fn pdf_string(bytes: &[u8]) -> String {
 
 struct ReadPage {
     glyphs: PageGlyphs,
-    /// MCID open at each text-showing operation, when it could be matched with the glyphs.
-    mcids: Option<Vec<Option<i64>>>,
     error: Option<String>,
     truncated: bool,
 }
@@ -135,19 +133,13 @@ fn content_too_large(doc: &pdf_extract::Document, page: pdf_extract::ObjectId, c
     false
 }
 
-fn read_page(
-    doc: &pdf_extract::Document,
-    num: u32,
-    id: pdf_extract::ObjectId,
-    tagged: bool,
-) -> ReadPage {
+fn read_page(doc: &pdf_extract::Document, num: u32, id: pdf_extract::ObjectId) -> ReadPage {
     if content_too_large(doc, id, MAX_CONTENT_BYTES) {
         return ReadPage {
             glyphs: PageGlyphs {
                 number: num,
                 ..Default::default()
             },
-            mcids: None,
             error: Some(format!(
                 "its content inflates beyond {} MiB (a decompression bomb?); the page was skipped",
                 MAX_CONTENT_BYTES >> 20
@@ -159,16 +151,9 @@ fn read_page(
     let error = pdf_extract::output_doc_page(doc, &mut c, num)
         .err()
         .map(|e| e.to_string());
-    let mcids = if tagged {
-        tagged::show_mcids(doc, id, 4 * MAX_GLYPHS_PER_PAGE)
-            .filter(|m| m.len() == c.page.shows as usize)
-    } else {
-        None
-    };
     ReadPage {
         truncated: c.truncated,
         glyphs: c.page,
-        mcids,
         error,
     }
 }
@@ -206,7 +191,7 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
     });
     let read: Vec<ReadPage> = pages
         .par_iter()
-        .map(|&(num, id)| read_page(&doc, num, id, structure.is_some()))
+        .map(|&(num, id)| read_page(&doc, num, id))
         .collect();
     for (p, &(num, _)) in read.iter().zip(&pages) {
         if let Some(e) = &p.error {
@@ -232,9 +217,10 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
         out.warnings
             .push("no text found: the PDF may be scanned images (no OCR is done)".into());
     }
+    // the structure tree is only trusted when every page with text has marked content
     let tagged_ok = read
         .iter()
-        .all(|p| p.mcids.is_some() || p.glyphs.glyphs.is_empty());
+        .all(|p| p.glyphs.glyphs.is_empty() || p.glyphs.glyphs.iter().any(|g| g.mcid.is_some()));
     out.blocks = match structure {
         Some(nodes) if tagged_ok => tagged_blocks(&nodes, &read),
         _ => layout_blocks(&read),
@@ -283,10 +269,9 @@ fn tagged_blocks(nodes: &[tagged::Node], read: &[ReadPage]) -> Vec<Block> {
     // (page, mcid) -> glyphs
     let mut by_mark: HashMap<(u32, i64), Vec<&Glyph>> = HashMap::new();
     for p in read {
-        let Some(m) = &p.mcids else { continue };
         for g in &p.glyphs.glyphs {
-            if let Some(Some(mcid)) = m.get(g.show as usize) {
-                by_mark.entry((p.glyphs.number, *mcid)).or_default().push(g);
+            if let Some(mcid) = g.mcid {
+                by_mark.entry((p.glyphs.number, mcid)).or_default().push(g);
             }
         }
     }

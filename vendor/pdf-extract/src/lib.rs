@@ -316,7 +316,7 @@ struct PdfType3Font<'a> {
     font: &'a Dictionary,
     doc: &'a Document,
     encoding: Option<Vec<u16>>,
-    unicode_map: Option<HashMap<CharCode, String>>,
+    unicode_map: Option<UnicodeMap>,
     widths: HashMap<CharCode, f64>, // should probably just use i32 here
 }
 
@@ -453,11 +453,13 @@ impl<'a> PdfSimpleFont<'a> {
 
         let mut unicode_map = match unicode_map {
             Some(mut unicode_map) => {
-                unicode_map.extend(get_unicode_map(doc, font).unwrap_or(HashMap::new()));
+                if let Some(m) = get_unicode_map(doc, font) {
+                    unicode_map.extend(m.iter().map(|(k, v)| (*k, v.clone())));
+                }
                 Some(unicode_map)
             }
             None => {
-                get_unicode_map(doc, font)
+                get_unicode_map(doc, font).map(|m| (*m).clone())
             }
         };
 
@@ -922,48 +924,71 @@ struct PdfCIDFont<'a> {
     doc: &'a Document,
     #[allow(dead_code)]
     encoding: ByteMapping,
-    to_unicode: Option<HashMap<u32, String>>,
+    to_unicode: Option<UnicodeMap>,
     widths: HashMap<CharCode, f64>, // should probably just use i32 here
     default_width: Option<f64>, // only used for CID fonts and we should probably brake out the different font types
 }
 
-fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<HashMap<u32, String>> {
+// portolan patch: a parsed ToUnicode CMap is cached by its bytes, so that the fonts every page
+// of a document (and the next document from the same producer) shares are parsed once rather
+// than once per page. The parse runs outside the lock, so a panic in it poisons nothing.
+type UnicodeMap = std::sync::Arc<HashMap<u32, String>>;
+
+static UNICODE_MAPS: std::sync::Mutex<Option<HashMap<Vec<u8>, UnicodeMap>>> = std::sync::Mutex::new(None);
+const UNICODE_MAP_CACHE: usize = 64;
+
+fn cached_unicode_map(contents: Vec<u8>) -> UnicodeMap {
+    let lock = || UNICODE_MAPS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(m) = lock().as_ref().and_then(|c| c.get(&contents)) {
+        return m.clone();
+    }
+    let m = std::sync::Arc::new(parse_unicode_map(&contents));
+    let mut cache = lock();
+    let cache = cache.get_or_insert_with(HashMap::new);
+    if cache.len() >= UNICODE_MAP_CACHE {
+        cache.clear();
+    }
+    cache.insert(contents, m.clone());
+    m
+}
+
+fn parse_unicode_map(contents: &[u8]) -> HashMap<u32, String> {
+    let cmap = adobe_cmap_parser::get_unicode_map(contents).unwrap();
+    let mut unicode = HashMap::new();
+    // "It must use the beginbfchar, endbfchar, beginbfrange, and endbfrange operators to
+    // define the mapping from character codes to Unicode character sequences expressed in
+    // UTF-16BE encoding."
+    for (&k, v) in cmap.iter() {
+        let mut be: Vec<u16> = Vec::new();
+        let mut i = 0;
+        assert!(v.len() % 2 == 0);
+        while i < v.len() {
+            be.push(((v[i] as u16) << 8) | v[i+1] as u16);
+            i += 2;
+        }
+        match &be[..] {
+            [0xd800 ..= 0xdfff] => {
+                // this range is not specified as not being encoded
+                // we ignore them so we don't an error from from_utt16
+                continue;
+            }
+            _ => {}
+        }
+        let s = String::from_utf16(&be).unwrap();
+
+        unicode.insert(k, s);
+    }
+    unicode
+}
+
+fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<UnicodeMap> {
     let to_unicode = maybe_get_obj(doc, font, b"ToUnicode");
     dlog!("ToUnicode: {:?}", to_unicode);
     let mut unicode_map = None;
     match to_unicode {
         Some(&Object::Stream(ref stream)) => {
             let contents = get_contents(stream);
-            dlog!("Stream: {}", String::from_utf8(contents.clone()).unwrap());
-
-            let cmap = adobe_cmap_parser::get_unicode_map(&contents).unwrap();
-            let mut unicode = HashMap::new();
-            // "It must use the beginbfchar, endbfchar, beginbfrange, and endbfrange operators to
-            // define the mapping from character codes to Unicode character sequences expressed in
-            // UTF-16BE encoding."
-            for (&k, v) in cmap.iter() {
-                let mut be: Vec<u16> = Vec::new();
-                let mut i = 0;
-                assert!(v.len() % 2 == 0);
-                while i < v.len() {
-                    be.push(((v[i] as u16) << 8) | v[i+1] as u16);
-                    i += 2;
-                }
-                match &be[..] {
-                    [0xd800 ..= 0xdfff] => {
-                        // this range is not specified as not being encoded
-                        // we ignore them so we don't an error from from_utt16
-                        continue;
-                    }
-                    _ => {}
-                }
-                let s = String::from_utf16(&be).unwrap();
-
-                unicode.insert(k, s);
-            }
-            unicode_map = Some(unicode);
-
-            dlog!("map: {:?}", unicode_map);
+            unicode_map = Some(cached_unicode_map(contents));
         }
         None => { }
         Some(&Object::Name(ref name)) => {
@@ -1882,10 +1907,30 @@ impl<'a> Processor<'a> {
                     dlog!("discard {:?}", path);
                     path.ops.clear();
                 }
+                // portolan patch: marked content is reported to the output device, with the
+                // MCID of a BDC (inline or from the Properties resource), so that a tagged
+                // PDF's structure tree can be matched with glyphs in this one pass.
                 "BMC" | "BDC" => {
+                    let mcid = if operation.operator == "BDC" {
+                        operation.operands.get(1).and_then(|p| {
+                            let d = match p {
+                                Object::Dictionary(d) => Some(d),
+                                Object::Name(n) => maybe_get_obj(doc, resources, b"Properties")
+                                    .and_then(|p| p.as_dict().ok())
+                                    .and_then(|p| maybe_get_obj(doc, p, n))
+                                    .and_then(|p| p.as_dict().ok()),
+                                _ => None,
+                            }?;
+                            d.get(b"MCID").ok()?.as_i64().ok()
+                        })
+                    } else {
+                        None
+                    };
+                    output.begin_marked_content(mcid)?;
                     mc_stack.push(operation);
                 }
                 "EMC" => {
+                    output.end_marked_content()?;
                     mc_stack.pop();
                 }
                 "Do" => {
@@ -1916,6 +1961,10 @@ pub trait OutputDev {
     fn end_line(&mut self)-> Result<(), OutputError>;
     fn stroke(&mut self, _ctm: &Transform, _colorspace: &ColorSpace, _color: &[f64], _path: &Path)-> Result<(), OutputError> {Ok(())}
     fn fill(&mut self, _ctm: &Transform, _colorspace: &ColorSpace, _color: &[f64], _path: &Path)-> Result<(), OutputError> {Ok(())}
+    /// portolan patch: a marked-content sequence begins (BMC, or BDC with its MCID if any).
+    fn begin_marked_content(&mut self, _mcid: Option<i64>)-> Result<(), OutputError> {Ok(())}
+    /// portolan patch: the innermost marked-content sequence ends (EMC).
+    fn end_marked_content(&mut self)-> Result<(), OutputError> {Ok(())}
 }
 
 
