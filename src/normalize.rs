@@ -90,6 +90,7 @@ pub fn fold(s: &str) -> String {
             '、' | '，' | '､' => ',',
             '；' => ';',
             '：' => ':',
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' => '\'',
             '\u{00A0}' | '\u{3000}' | '\u{2002}'..='\u{200B}' | '\t' | '\n' | '\r' => ' ',
             c => c,
         };
@@ -109,9 +110,42 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// The matching key: `fold` then lower case.
+/// The matching key: `fold`, lower case, and Latin letters without their diacritics
+/// (`Défaut` -> `defaut`, `Saída` -> `saida`), so that a translation matches however it is
+/// accented. Other scripts keep every mark (kana voicing marks, Hangul, Cyrillic `й`); `ё` is
+/// written `е`, as most Russian text does.
 pub fn key(s: &str) -> String {
-    fold(s).to_lowercase()
+    let lower = fold(s).to_lowercase();
+    if lower.is_ascii() {
+        return lower;
+    }
+    let mut out = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        match c {
+            'ё' => out.push('е'),
+            'ß' => out.push_str("ss"),
+            '\u{00C0}'..='\u{024F}' => {
+                out.extend(std::iter::once(c).nfd().filter(|d| !is_combining_mark(*d)))
+            }
+            c if is_combining_mark(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Combining diacritical marks (U+0300-U+036F): the accents NFKC leaves on Latin letters.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}')
+}
+
+/// True for the scripts written without spaces between words, or that glue particles onto
+/// words (Han, kana, Hangul): their phrases match as substrings, spaces ignored.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{AC00}'..='\u{D7AF}'
+        | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{FF66}'..='\u{FF9F}')
 }
 
 /// Whitespace-normalized original text (for the text columns of a record).
@@ -119,40 +153,35 @@ pub fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// True when the ASCII `phrase` (already a key) occurs in `hay` (a key) as whole words.
-/// (CJK phrases match as substrings with spaces ignored: see `vocab::Phrases`.)
+/// True when `phrase` (already a key) occurs in `hay` (a key) as whole words: no letter or
+/// digit right before or after it (on the sides where the phrase itself starts or ends with
+/// one). CJK phrases match as substrings instead: see `vocab::Phrases`.
 pub fn has_phrase(hay: &str, phrase: &str) -> bool {
-    if phrase.is_empty() {
+    let Some(first) = phrase.chars().next() else {
         return false;
-    }
-    debug_assert!(
-        phrase.is_ascii(),
-        "CJK phrases are matched by vocab::Phrases"
-    );
-    let bytes = hay.as_bytes();
+    };
+    let last = phrase.chars().next_back().unwrap_or(first);
     let mut from = 0;
     while let Some(pos) = hay[from..].find(phrase) {
         let start = from + pos;
         let end = start + phrase.len();
-        let before_ok = start == 0 || !is_word_byte(bytes[start - 1]);
-        let after_ok = end >= bytes.len() || !is_word_byte(bytes[end]);
-        // A word boundary is only needed on the sides where the phrase itself is a word char.
-        let p = phrase.as_bytes();
-        let before_ok = before_ok || !is_word_byte(p[0]);
-        let after_ok = after_ok || !is_word_byte(p[p.len() - 1]);
+        let before_ok = !is_word_char(first)
+            || hay[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_word_char(c));
+        let after_ok =
+            !is_word_char(last) || hay[end..].chars().next().is_none_or(|c| !is_word_char(c));
         if before_ok && after_ok {
             return true;
         }
-        from = start + 1;
-        while !hay.is_char_boundary(from) {
-            from += 1;
-        }
+        from = start + first.len_utf8();
     }
     false
 }
 
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
 }
 
 /// True when `s` contains kana (hiragana or katakana).
@@ -203,7 +232,26 @@ mod tests {
     }
 
     #[test]
+    fn keys_fold_accents_and_quotes() {
+        assert_eq!(key("Par Défaut"), "par defaut");
+        assert_eq!(key("Saída"), "saida");
+        assert_eq!(
+            key("Protocole et port de l’écouteur"),
+            "protocole et port de l'ecouteur"
+        );
+        assert_eq!(key("Удалённый"), "удаленный");
+        assert_eq!(key("Straße"), "strasse");
+        // kana voicing marks and Hangul stay as they are
+        assert_eq!(key("ポート"), "ポート");
+        assert_eq!(key("포트"), "포트");
+    }
+
+    #[test]
     fn phrases_match_whole_words() {
+        assert!(has_phrase("port distant", "port"));
+        assert!(!has_phrase("porta remota", "port"));
+        assert!(has_phrase("удаленный порт", "порт"));
+        assert!(!has_phrase("порты", "порт"));
         assert!(has_phrase("listener port", "port"));
         assert!(!has_phrase("transport", "port"));
         assert!(!has_phrase("application protocol", "port"));

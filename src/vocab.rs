@@ -1,7 +1,7 @@
 //! Language words as data: `vocab/vocab.toml` is compiled into the binary and parsed once.
 //! Nothing else in portolan spells a header, direction, transport or footnote word.
 
-use crate::normalize::{has_phrase, key};
+use crate::normalize::{has_phrase, is_cjk, key};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -20,6 +20,7 @@ struct RawHeaderRule {
 
 #[derive(Debug, Deserialize)]
 struct RawVocab {
+    languages: BTreeMap<String, String>,
     header_rules: Vec<RawHeaderRule>,
     direction: BTreeMap<String, PerLang>,
     transport: BTreeMap<String, Vec<String>>,
@@ -28,6 +29,31 @@ struct RawVocab {
     port_cell: BTreeMap<String, PerLang>,
     blocks: BTreeMap<String, PerLang>,
     prose: BTreeMap<String, PerLang>,
+    scripts: BTreeMap<String, String>,
+}
+
+#[cfg(test)]
+impl RawVocab {
+    /// Every per-language entry, named, for the check that each one covers every language.
+    fn entries(&self) -> Vec<(String, &PerLang)> {
+        let mut out: Vec<(String, &PerLang)> = Vec::new();
+        for (i, r) in self.header_rules.iter().enumerate() {
+            out.push((format!("header_rules[{i}] ({})", r.role), &r.words));
+        }
+        out.push(("side_labels".into(), &self.side_labels));
+        for (group, m) in [
+            ("direction", &self.direction),
+            ("footnotes", &self.footnotes),
+            ("port_cell", &self.port_cell),
+            ("blocks", &self.blocks),
+            ("prose", &self.prose),
+        ] {
+            for (name, p) in m {
+                out.push((format!("{group}.{name}"), p));
+            }
+        }
+        out
+    }
 }
 
 /// A list of phrases (already matching keys) from every language, with their space-free forms
@@ -58,10 +84,10 @@ impl Phrases {
     pub fn found_in(&self, k: &str) -> bool {
         let mut ck: Option<String> = None;
         self.phrases.iter().zip(&self.compact).any(|(p, c)| {
-            if p.is_ascii() {
-                has_phrase(k, p)
-            } else {
+            if p.chars().any(is_cjk) {
                 ck.get_or_insert_with(|| compact(k)).contains(c.as_str())
+            } else {
+                has_phrase(k, p)
             }
         })
     }
@@ -169,6 +195,11 @@ impl Transport {
 }
 
 pub struct Vocab {
+    /// BCP 47 tag -> language name, in the file's order of keys (sorted).
+    pub languages: BTreeMap<String, String>,
+    /// Han characters only Simplified (`hans`) or only Traditional (`hant`) Chinese writes.
+    pub hans_chars: Vec<char>,
+    pub hant_chars: Vec<char>,
     header_rules: Vec<(Role, Phrases)>,
     bidirectional: Phrases,
     inbound: Phrases,
@@ -186,10 +217,14 @@ pub struct Vocab {
     pub see_notes: Phrases,
     pub placeholder: Phrases,
     pub range_words: Phrases,
+    pub range_prefixes: Phrases,
+    pub range_between: Phrases,
     pub list_words: Phrases,
     pub note_markers: Phrases,
     pub caption_prefixes: Phrases,
+    pub release_words: Phrases,
     pub prose_port_words: Phrases,
+    pub prose_number_words: Phrases,
     pub prose_boilerplate: Phrases,
     pub prose_negation: Phrases,
 }
@@ -219,7 +254,20 @@ impl Vocab {
         }
         let explicit_transports = raw.transport.get("explicit").cloned().unwrap_or_default();
         let d = &raw.direction;
+        let chars = |name: &str| -> Vec<char> {
+            let mut v: Vec<char> = raw
+                .scripts
+                .get(name)
+                .map(|s| s.chars().collect())
+                .unwrap_or_default();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
         Vocab {
+            languages: raw.languages.clone(),
+            hans_chars: chars("hans"),
+            hant_chars: chars("hant"),
             header_rules,
             bidirectional: Phrases::from_lang(section(d, "bidirectional")),
             inbound: Phrases::from_lang(section(d, "inbound")),
@@ -237,10 +285,14 @@ impl Vocab {
             see_notes: Phrases::from_lang(section(&raw.port_cell, "see_notes")),
             placeholder: Phrases::from_lang(section(&raw.port_cell, "placeholder")),
             range_words: Phrases::from_lang(section(&raw.port_cell, "range_words")),
+            range_prefixes: Phrases::from_lang(section(&raw.port_cell, "range_prefixes")),
+            range_between: Phrases::from_lang(section(&raw.port_cell, "range_between")),
             list_words: Phrases::from_lang(section(&raw.port_cell, "list_words")),
             note_markers: Phrases::from_lang(section(&raw.blocks, "note_markers")),
             caption_prefixes: Phrases::from_lang(section(&raw.blocks, "caption_prefixes")),
+            release_words: Phrases::from_lang(section(&raw.blocks, "release_words")),
             prose_port_words: Phrases::from_lang(section(&raw.prose, "port_words")),
+            prose_number_words: Phrases::from_lang(section(&raw.prose, "number_words")),
             prose_boilerplate: Phrases::from_lang(section(&raw.prose, "boilerplate")),
             prose_negation: Phrases::from_lang(section(&raw.prose, "negation")),
         }
@@ -412,6 +464,33 @@ mod tests {
         assert_eq!(v.header_role("送信元ポート"), Some(Role::Ignore));
         assert_eq!(v.header_role("ポート範囲"), Some(Role::Port));
         assert_eq!(v.header_role("通信の向き"), Some(Role::Direction));
+    }
+
+    /// A new language is a data edit: every entry of vocab.toml names every language.
+    #[test]
+    fn every_entry_names_every_language() {
+        let raw: RawVocab = toml::from_str(VOCAB_TOML).unwrap();
+        assert!(raw.languages.len() >= 11);
+        let mut missing = Vec::new();
+        for (name, p) in raw.entries() {
+            for lang in raw.languages.keys() {
+                if !p.contains_key(lang) {
+                    missing.push(format!("{name}: {lang}"));
+                }
+            }
+            for lang in p.keys() {
+                if !raw.languages.contains_key(lang) {
+                    missing.push(format!("{name}: unknown language {lang}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:#?}");
+        let v = vocab();
+        assert!(!v.hans_chars.is_empty() && !v.hant_chars.is_empty());
+        assert!(
+            v.hans_chars.iter().all(|c| !v.hant_chars.contains(c)),
+            "a character cannot be only Simplified and only Traditional"
+        );
     }
 
     #[test]

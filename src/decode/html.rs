@@ -13,19 +13,12 @@ use crate::vocab::vocab;
 use ego_tree::iter::Edge;
 use ego_tree::NodeRef;
 use encoding_rs::Encoding;
-use regex::Regex;
 use scraper::{ElementRef, Html, Node};
-use std::sync::LazyLock;
 
 /// Largest colspan/rowspan honoured (the HTML limits are 1000 and 65534).
 const MAX_SPAN: usize = 1000;
 /// Largest table grid built (cells); a bigger table is cut with a warning.
 const MAX_CELLS: usize = 2_000_000;
-
-static RELEASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:release|version|リリース)\s*([0-9][0-9A-Za-z.()_-]*[0-9A-Za-z)])")
-        .unwrap()
-});
 
 /// The encoding a page declares in its first bytes (`<meta charset>` or http-equiv).
 fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
@@ -321,8 +314,8 @@ fn meta_of(html: &Html) -> Meta {
         }
     }
     if meta.release.is_empty() {
-        if let Some(c) = RELEASE.captures(&meta.title) {
-            meta.release = c[1].to_string();
+        if let Some(r) = super::release_in_title(&meta.title) {
+            meta.release = r;
         }
     }
     meta

@@ -8,6 +8,40 @@ pub mod text;
 
 use crate::document::{Block, Document, Format, Table, TableBody};
 use crate::error::DocError;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// "Release 12.5(1)", "Version 3.2", "リリース 12.5(1)", "Versión 2.0" (any release word of
+/// the vocabulary) followed by a version.
+static RELEASE: LazyLock<Regex> = LazyLock::new(|| {
+    let words: Vec<String> = crate::vocab::vocab()
+        .release_words
+        .iter()
+        .map(|w| regex::escape(w))
+        .collect();
+    Regex::new(&format!(
+        r"(?i)(?:^|[^\p{{L}}])(?:{})\s*([0-9][0-9A-Za-z.()_-]*[0-9A-Za-z)])",
+        words.join("|")
+    ))
+    .expect("release pattern")
+});
+
+/// The release a document title names, if any, as the title writes it.
+pub fn release_in_title(title: &str) -> Option<String> {
+    let k = crate::normalize::key(title);
+    let found = RELEASE.captures(&k)?.get(1)?.as_str().to_string();
+    // the key is lower case: find the same (ASCII) text in the title to keep its case
+    let folded = crate::normalize::fold(title);
+    (0..folded.len())
+        .filter(|&i| folded.is_char_boundary(i) && folded.is_char_boundary(i + found.len()))
+        .find(|&i| {
+            folded
+                .get(i..i + found.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(&found))
+        })
+        .map(|i| folded[i..i + found.len()].to_string())
+        .or(Some(found))
+}
 
 /// Decodes a document of a known format.
 pub fn decode(bytes: &[u8], format: Format) -> Result<Document, DocError> {

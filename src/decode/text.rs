@@ -272,7 +272,7 @@ pub(crate) fn note_marker(t: &str) -> Option<bool> {
         return Some(true);
     }
     let first = k.split_whitespace().next().unwrap_or("");
-    if ["note", "(注)", "注", "注意", "important"].contains(&first) && k.len() > first.len() {
+    if v.note_markers.is(first) && k.len() > first.len() {
         return Some(false);
     }
     None

@@ -6,7 +6,7 @@
 //! `TCP 23000 - 28000 (First available)`, `443/TCP (HTTPS)`, `53/UDP,53/TCP (DNS)`, `67/68`,
 //! `1024-65535 \*`, a PDF dump's `TCP 1433 1` and a bare `8442`.
 
-use crate::normalize::{fold, key, take_marks, Mark};
+use crate::normalize::{fold, is_cjk, key, take_marks, Mark};
 use crate::vocab::{vocab, Transport};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -111,10 +111,6 @@ fn tokenize(s: &str) -> Vec<Tok> {
     toks
 }
 
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}')
-}
-
 fn port_number(s: &str) -> Option<u16> {
     if s.len() > 5 {
         return None;
@@ -156,6 +152,8 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
     let mut paren_from = 0usize;
     // a port word or transport came before the first number ("Port 7443 ...", "TCP 80")
     let mut anchored = false;
+    // "between 1024 and 65535": the next list word joins a range
+    let mut between = false;
     let mut i = 0;
     while i < toks.len() {
         match &toks[i] {
@@ -189,9 +187,13 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
                 };
                 let mut end = start;
                 let mut j = i + 1;
+                let joins_list = std::mem::take(&mut between);
                 let is_range_word = |t: Option<&Tok>| match t {
                     Some(Tok::Dash) => true,
-                    Some(Tok::Word(w)) => v.range_words.is(&key(w)),
+                    Some(Tok::Word(w)) => {
+                        let k = key(w);
+                        v.range_words.is(&k) || (joins_list && v.list_words.is(&k))
+                    }
                     _ => false,
                 };
                 if is_range_word(toks.get(j)) {
@@ -258,6 +260,14 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
                         prefix_ok = true;
                     }
                     anchored = true;
+                    i += 1;
+                    continue;
+                }
+                // "from 1024 to 65535", "von 1024 bis 65535": the word before the range says nothing
+                if matches!(toks.get(i + 1), Some(Tok::Num(..)))
+                    && (v.range_prefixes.is(&wk) || v.range_between.is(&wk))
+                {
+                    between = v.range_between.is(&wk);
                     i += 1;
                     continue;
                 }
@@ -414,6 +424,36 @@ mod tests {
                 .collect(),
             other => panic!("{raw:?} gave {other:?}"),
         }
+    }
+
+    #[test]
+    fn ranges_and_lists_in_other_languages() {
+        let ends = |raw: &str| -> Vec<(u16, u16)> { p(raw).iter().map(|f| (f.1, f.2)).collect() };
+        assert_eq!(ends("TCP 1024 à 65535"), vec![(1024, 65535)]);
+        assert_eq!(ends("de 1024 à 65535"), vec![(1024, 65535)]);
+        assert_eq!(ends("von 1024 bis 65535"), vec![(1024, 65535)]);
+        assert_eq!(ends("del 1024 al 65535"), vec![(1024, 65535)]);
+        assert_eq!(ends("от 1024 до 65535"), vec![(1024, 65535)]);
+        assert_eq!(ends("1024 到 65535"), vec![(1024, 65535)]);
+        assert_eq!(ends("1024에서 65535까지"), vec![(1024, 65535)]);
+        assert_eq!(ends("between 1024 and 65535"), vec![(1024, 65535)]);
+        assert_eq!(ends("entre 1024 et 65535"), vec![(1024, 65535)]);
+        assert_eq!(ends("TCP 80 et 443"), vec![(80, 80), (443, 443)]);
+        assert_eq!(ends("80 und 443"), vec![(80, 80), (443, 443)]);
+        assert_eq!(ends("80 или 443"), vec![(80, 80), (443, 443)]);
+        assert_eq!(ends("80 和 443"), vec![(80, 80), (443, 443)]);
+        assert_eq!(ends("TCP 80 및 443"), vec![(80, 80), (443, 443)]);
+        assert_eq!(ends("Port 5061 (par défaut)"), vec![(5061, 5061)]);
+        assert!(
+            p("Port 5061 (par défaut)")[0].5,
+            "(par défaut) is the default flag"
+        );
+        assert!(p("TCP 5061 (konfigurierbar)")[0].4);
+        assert_eq!(parse_port_cell("Aucun"), CellParse::NoPort);
+        assert_eq!(parse_port_cell("不适用"), CellParse::NoPort);
+        assert_eq!(parse_port_cell("해당 없음"), CellParse::NoPort);
+        assert_eq!(parse_port_cell("待定"), CellParse::Placeholder);
+        assert_eq!(ends("ＴＣＰ　１４３３"), vec![(1433, 1433)]);
     }
 
     #[test]

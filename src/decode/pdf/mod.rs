@@ -225,7 +225,7 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
         Some(nodes) if tagged_ok => tagged_blocks(&nodes, &read),
         _ => layout_blocks(&read),
     };
-    if let Some(r) = release_in(&out.meta.title) {
+    if let Some(r) = crate::decode::release_in_title(&out.meta.title) {
         out.meta.release = r;
     }
     // producers stamp their own default /Lang (LibreOffice: en-US) on documents in any
@@ -241,15 +241,6 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
         }
     }
     Ok(out)
-}
-
-fn release_in(title: &str) -> Option<String> {
-    let i = title.find("Release ")?;
-    let r: String = title[i + 8..]
-        .chars()
-        .take_while(|c| !c.is_whitespace() && *c != ',')
-        .collect();
-    (!r.is_empty()).then_some(r)
 }
 
 fn join_lines(lines: &[Line]) -> String {
@@ -662,7 +653,7 @@ mod tests {
     fn strings_and_release() {
         assert_eq!(pdf_string(b"\xfe\xff\x00A\x00B"), "AB");
         assert_eq!(
-            release_in("Cisco Finesse Guide, Release 12.5(1)").as_deref(),
+            crate::decode::release_in_title("Cisco Finesse Guide, Release 12.5(1)").as_deref(),
             Some("12.5(1)")
         );
     }
