@@ -1,57 +1,230 @@
-//! The document's language: metadata first (front matter, sidecar, `lang`), then a language code
-//! in the file name (`_ja-JP`, `-en`), then script (kana means Japanese), then lingua.
+//! The language of a document, and of a table that is in another language than its document.
+//!
+//! Order of evidence: metadata (front matter, sidecar, `<html lang>`, PDF `/Lang`), then a
+//! language code in the path (`_ja-JP`, `/ja-jp/`, `content/ko/docs`), then the script of the
+//! text, then lingua. Script is decisive where it can be: kana means Japanese, Hangul Korean,
+//! Han without kana Chinese (Simplified or Traditional by the characters only one of them
+//! writes), Cyrillic Russian. Only the Latin-script languages need a statistical model, so
+//! lingua is built with those six alone (Cargo.toml): short cells are never detected on their
+//! own ("Bidirectional" comes back as Esperanto from a full model); records inherit the
+//! language of their table, and a table that of its document unless its script says otherwise.
 
-use crate::normalize::has_kana;
+use crate::vocab::vocab;
 use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
 use std::sync::LazyLock;
 
-/// Languages portolan reads, with their BCP 47 primary subtags.
-pub const SUPPORTED: [(&str, Language); 2] =
-    [("en", Language::English), ("ja", Language::Japanese)];
+/// The Latin-script languages, told apart by lingua.
+const LATIN: [(&str, Language); 6] = [
+    ("en", Language::English),
+    ("fr", Language::French),
+    ("de", Language::German),
+    ("es", Language::Spanish),
+    ("pt", Language::Portuguese),
+    ("it", Language::Italian),
+];
 
 static DETECTOR: LazyLock<LanguageDetector> =
-    LazyLock::new(|| LanguageDetectorBuilder::from_languages(&SUPPORTED.map(|(_, l)| l)).build());
+    LazyLock::new(|| LanguageDetectorBuilder::from_languages(&LATIN.map(|(_, l)| l)).build());
 
-/// `ja-JP` -> `ja`; unknown tags are kept lower-cased.
-pub fn primary_tag(tag: &str) -> String {
-    tag.split(['-', '_']).next().unwrap_or("").to_lowercase()
+/// The writing system a language (or a text) is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    Latin,
+    Japanese,
+    Korean,
+    Han,
+    Cyrillic,
 }
 
-/// A supported language code that the file name carries as a separate part (`x_ja-JP_2022.md`).
+/// The script a language tag is written in.
+pub fn script_of(tag: &str) -> Option<Script> {
+    match tag {
+        "ja" => Some(Script::Japanese),
+        "ko" => Some(Script::Korean),
+        "ru" => Some(Script::Cyrillic),
+        t if t.starts_with("zh") => Some(Script::Han),
+        "" => None,
+        _ => Some(Script::Latin),
+    }
+}
+
+/// A language tag as records carry it: the BCP 47 primary subtag, lower case, except Chinese,
+/// which keeps its script (`zh-CN` and `zh-Hans` give `zh-Hans`; `zh-TW`, `zh-HK` and `zh-Hant`
+/// give `zh-Hant`; a bare `zh` stays `zh` until the text decides).
+pub fn canonical_tag(tag: &str) -> String {
+    let parts: Vec<String> = tag
+        .trim()
+        .split(['-', '_'])
+        .map(|p| p.to_ascii_lowercase())
+        .collect();
+    let primary = parts.first().cloned().unwrap_or_default();
+    if primary != "zh" {
+        return primary;
+    }
+    let rest: Vec<&str> = parts[1..].iter().map(String::as_str).collect();
+    if rest
+        .iter()
+        .any(|p| matches!(*p, "hant" | "tw" | "hk" | "mo"))
+    {
+        "zh-Hant".into()
+    } else if rest
+        .iter()
+        .any(|p| matches!(*p, "hans" | "cn" | "sg" | "my"))
+    {
+        "zh-Hans".into()
+    } else {
+        "zh".into()
+    }
+}
+
+/// True for a tag of a language the vocabulary has (after [`canonical_tag`]).
+fn supported(tag: &str) -> bool {
+    tag == "zh" || vocab().languages.contains_key(tag)
+}
+
+/// A supported language code that the path carries as a part of its own: a file name part
+/// (`x_ja-JP_2022.md`, `ports.fr.md`) or a folder (`ja-jp/`, `content/ko/docs/`).
 pub fn from_path(path: &str) -> Option<String> {
-    let name = path.rsplit('/').next().unwrap_or(path).to_lowercase();
-    let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-    let parts: Vec<&str> = stem.split(['_', '.', ' ']).collect();
-    for p in parts {
-        let code = p.split('-').next().unwrap_or("");
-        let rest_ok = p
-            .split('-')
-            .skip(1)
-            .all(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_alphabetic()));
-        if rest_ok && SUPPORTED.iter().any(|(c, _)| *c == code) {
-            return Some(code.to_string());
+    let lower = path.replace('\\', "/");
+    let mut parts: Vec<&str> = lower.split('/').collect();
+    let name = parts.pop().unwrap_or("");
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    // the file name first, then the folders from the nearest
+    let candidates = stem
+        .split(['_', '.', ' '])
+        .chain(parts.iter().rev().copied());
+    for p in candidates {
+        let sub: Vec<&str> = p.split('-').collect();
+        let rest_ok = sub[1..]
+            .iter()
+            .all(|r| (r.len() == 2 || r.len() == 4) && r.chars().all(|c| c.is_ascii_alphabetic()));
+        let primary_ok = sub[0].len() == 2 && sub[0].chars().all(|c| c.is_ascii_alphabetic());
+        if primary_ok && rest_ok && sub.len() <= 3 {
+            let tag = canonical_tag(p);
+            if supported(&tag) {
+                return Some(tag);
+            }
         }
     }
     None
 }
 
-/// Detects the language of a text sample.
+/// Letters of each script in a text.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    latin: usize,
+    kana: usize,
+    hangul: usize,
+    han: usize,
+    cyrillic: usize,
+    hans: usize,
+    hant: usize,
+}
+
+fn counts(text: &str) -> Counts {
+    let v = vocab();
+    let mut c = Counts::default();
+    for ch in text.chars() {
+        match ch {
+            'a'..='z' | 'A'..='Z' | '\u{00C0}'..='\u{024F}' => c.latin += 1,
+            '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}' => {
+                c.kana += 1
+            }
+            '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' => {
+                c.hangul += 1
+            }
+            '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => {
+                c.han += 1;
+                if v.hans_chars.binary_search(&ch).is_ok() {
+                    c.hans += 1;
+                } else if v.hant_chars.binary_search(&ch).is_ok() {
+                    c.hant += 1;
+                }
+            }
+            '\u{0400}'..='\u{04FF}' => c.cyrillic += 1,
+            _ => {}
+        }
+    }
+    c
+}
+
+/// The script a text is in, by its letters: protocol names are Latin in every language, so a
+/// non-Latin script wins once it is more than a trace.
+fn script_in(c: &Counts) -> Option<Script> {
+    let letters = c.latin + c.kana + c.hangul + c.han + c.cyrillic;
+    if letters == 0 {
+        return None;
+    }
+    let enough = |n: usize| n >= 2 && n * 20 >= letters;
+    if c.kana >= 2 && c.kana * 20 >= c.han && (enough(c.kana) || enough(c.kana + c.han)) {
+        Some(Script::Japanese)
+    } else if enough(c.hangul) && c.hangul >= c.han {
+        Some(Script::Korean)
+    } else if enough(c.han) {
+        Some(Script::Han)
+    } else if enough(c.cyrillic) {
+        Some(Script::Cyrillic)
+    } else if c.latin > 0 {
+        Some(Script::Latin)
+    } else {
+        None
+    }
+}
+
+/// Simplified or Traditional, by the characters only one of them writes (Simplified when the
+/// text does not tell).
+fn chinese(c: &Counts) -> &'static str {
+    if c.hant > c.hans {
+        "zh-Hant"
+    } else {
+        "zh-Hans"
+    }
+}
+
+/// Detects the language of a text sample (a document's or a table's): its script, then lingua
+/// for Latin text. Empty when there are no letters.
 pub fn detect(sample: &str) -> String {
-    if has_kana(sample) {
-        return "ja".into();
+    let c = counts(sample);
+    match script_in(&c) {
+        Some(Script::Japanese) => "ja".into(),
+        Some(Script::Korean) => "ko".into(),
+        Some(Script::Han) => chinese(&c).into(),
+        Some(Script::Cyrillic) => "ru".into(),
+        Some(Script::Latin) => DETECTOR
+            .detect_language_of(sample)
+            .and_then(|l| {
+                LATIN
+                    .iter()
+                    .find(|(_, x)| *x == l)
+                    .map(|(t, _)| t.to_string())
+            })
+            .unwrap_or_else(|| "en".into()),
+        None => String::new(),
     }
-    if !sample.chars().any(|c| c.is_alphabetic()) {
-        return String::new();
+}
+
+/// A document tagged only `zh` gets its script from its text.
+pub fn settle_chinese(tag: String, sample: &str) -> String {
+    if tag == "zh" {
+        chinese(&counts(sample)).into()
+    } else {
+        tag
     }
-    DETECTOR
-        .detect_language_of(sample)
-        .and_then(|l| {
-            SUPPORTED
-                .iter()
-                .find(|(_, x)| *x == l)
-                .map(|(c, _)| c.to_string())
-        })
-        .unwrap_or_default()
+}
+
+/// The language of a table whose text is in another script than its document's language (an
+/// English table inside a Japanese page), or None when it is in the document's language.
+/// Within one script (an English table in a French page) the document's language stands:
+/// the vocabulary of every language is matched anyway, and a table's text is too short and
+/// too full of protocol names for a statistical guess to beat the document's metadata.
+pub fn table_language(doc_language: &str, sample: &str) -> Option<String> {
+    let c = counts(sample);
+    let script = script_in(&c)?;
+    if Some(script) == script_of(doc_language) {
+        return None;
+    }
+    let t = detect(sample);
+    (!t.is_empty()).then_some(t)
 }
 
 #[cfg(test)]
@@ -69,11 +242,84 @@ mod tests {
             Some("en")
         );
         assert_eq!(from_path("01_cisco-ucce-finesse_12.5.1.md"), None);
+        assert_eq!(from_path("docs/zh-tw/ports.md").as_deref(), Some("zh-Hant"));
+        assert_eq!(
+            from_path("content/ko/docs/reference/ports.md").as_deref(),
+            Some("ko")
+        );
+        assert_eq!(
+            from_path("learn/pt-br/exchange/ports.html").as_deref(),
+            Some("pt")
+        );
+        assert_eq!(from_path("guides/ports.de.md").as_deref(), Some("de"));
+        assert_eq!(from_path("docs/setup/ports.md"), None);
+        assert_eq!(canonical_tag("ja-JP"), "ja");
+        assert_eq!(canonical_tag("zh-CN"), "zh-Hans");
+        assert_eq!(canonical_tag("zh_TW"), "zh-Hant");
+        assert_eq!(canonical_tag("zh-Hant-HK"), "zh-Hant");
+        assert_eq!(canonical_tag("pt-BR"), "pt");
+    }
+
+    #[test]
+    fn scripts_decide_before_lingua() {
         assert_eq!(detect("リスナー プロトコルおよびポート"), "ja");
+        assert_eq!(detect("表 1 : Cisco Finesse サーバー TCP 80"), "ja");
+        assert_eq!(
+            detect("侦听程序协议和端口 流量方向 双向 这个端口"),
+            "zh-Hans"
+        );
+        assert_eq!(
+            detect("接聽程式通訊協定和連接埠 流量方向 雙向 這個連接埠"),
+            "zh-Hant"
+        );
+        assert_eq!(detect("리스너 프로토콜 및 포트 트래픽 방향 양방향"), "ko");
+        assert_eq!(detect("Протокол и порт прослушивателя Направление"), "ru");
         assert_eq!(
             detect("The direction that traffic flows through the port"),
             "en"
         );
-        assert_eq!(primary_tag("ja-JP"), "ja");
+        assert_eq!(
+            detect("Le port est utilisé par le serveur pour les connexions entrantes des clients"),
+            "fr"
+        );
+        assert_eq!(
+            detect("Der Port wird vom Server für eingehende Verbindungen der Clients verwendet"),
+            "de"
+        );
+        assert_eq!(
+            detect(
+                "El puerto lo utiliza el servidor para las conexiones entrantes de los clientes"
+            ),
+            "es"
+        );
+        assert_eq!(
+            detect("A porta é usada pelo servidor para as conexões de entrada dos clientes"),
+            "pt"
+        );
+        assert_eq!(
+            detect("La porta viene utilizzata dal server per le connessioni in entrata dei client"),
+            "it"
+        );
+        assert_eq!(detect("443 8443"), "");
+    }
+
+    #[test]
+    fn a_table_in_another_script_has_its_own_language() {
+        let english = "Protocol Direction Port Range Purpose Used By TCP Inbound 6443 Kubernetes API server All";
+        assert_eq!(table_language("ja", english).as_deref(), Some("en"));
+        assert_eq!(table_language("en", english), None);
+        // a Japanese table full of protocol names is still Japanese
+        assert_eq!(
+            table_language(
+                "ja",
+                "サーバーの役割 サービス名 ポート プロトコル SIP TCP 5061 HTTPS"
+            ),
+            None
+        );
+        assert_eq!(
+            table_language("en", "サーバーの役割 サービス名 ポート プロトコル").as_deref(),
+            Some("ja")
+        );
+        assert_eq!(settle_chinese("zh".into(), "這個連接埠"), "zh-Hant");
     }
 }

@@ -112,15 +112,24 @@ fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord
             m.language = side.language;
         }
     }
+    let sample = doc.text_sample(20_000);
     let language = doc
         .meta
         .language
         .as_deref()
-        .map(lang::primary_tag)
+        .map(lang::canonical_tag)
+        .filter(|t| !t.is_empty())
         .or_else(|| lang::from_path(&input.document))
-        .unwrap_or_else(|| lang::detect(&doc.text_sample(20_000)));
+        .map(|t| lang::settle_chinese(t, &sample))
+        .unwrap_or_else(|| lang::detect(&sample));
     report.language = language.clone();
     let u = understand::understand(&doc);
+    // a table in another script than the document (an English table in a Japanese page)
+    let table_languages: Vec<Option<String>> = u
+        .table_samples
+        .iter()
+        .map(|s| lang::table_language(&language, s))
+        .collect();
     report.tables = u.tables;
     report.port_tables = u.port_tables;
     report.warnings = doc.warnings.clone();
@@ -130,7 +139,11 @@ fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord
         r.vendor = doc.meta.vendor.clone();
         r.product = doc.meta.product.clone();
         r.release = doc.meta.release.clone();
-        r.language = language.clone();
+        r.language = table_languages
+            .get(r.table_index as usize)
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| language.clone());
         r.document = input.document.clone();
         r.format = format.as_str().to_string();
         r.confidence = (r.confidence * 100.0).round() / 100.0;

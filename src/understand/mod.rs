@@ -60,6 +60,9 @@ impl Footnotes {
 /// The result of understanding one document.
 pub struct Understood {
     pub records: Vec<PortRecord>,
+    /// The text of each table (header and cells, at most a few KB), by table index, for
+    /// telling a table's language.
+    pub table_samples: Vec<String>,
     pub tables: usize,
     pub port_tables: usize,
     pub warnings: Vec<String>,
@@ -70,6 +73,7 @@ pub fn understand(doc: &Document) -> Understood {
     let found = tables::collect_tables(doc);
     let mut out = Understood {
         records: Vec::new(),
+        table_samples: found.iter().map(|t| t.text_sample(4096)).collect(),
         tables: found.len(),
         port_tables: 0,
         warnings: Vec::new(),

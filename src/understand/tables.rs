@@ -25,6 +25,25 @@ pub struct FoundTable {
     pub row_pages: Vec<u32>,
 }
 
+impl FoundTable {
+    /// The header and the cells, up to about `limit` bytes.
+    pub fn text_sample(&self, limit: usize) -> String {
+        let mut out = self.header.join(" ");
+        let cells: Box<dyn Iterator<Item = &String>> = match &self.body {
+            TableBody::Grid(rows) => Box::new(rows.iter().flatten()),
+            TableBody::Stream { cells, .. } => Box::new(cells.iter()),
+        };
+        for c in cells {
+            if out.len() >= limit {
+                break;
+            }
+            out.push(' ');
+            out.push_str(c);
+        }
+        out
+    }
+}
+
 fn header_key(h: &[String]) -> Vec<String> {
     h.iter().map(|c| key(c).replace(' ', "")).collect()
 }
