@@ -121,9 +121,16 @@ fn bad_files_are_reported_and_the_run_goes_on() {
         [0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0],
     )
     .unwrap();
+    // UTF-16 with a byte-order mark, cut in the middle of a surrogate pair
+    std::fs::write(
+        docs.join("bad_utf16.txt"),
+        b"\xff\xfeP\x00o\x00r\x00t\x00\x3d\xd8",
+    )
+    .unwrap();
+    // windows-1252 text: read, with a note that the encoding was guessed
     std::fs::write(
         docs.join("latin1.txt"),
-        b"Port \xe9t\xe9 Transport \xff\xfe\xfd\x80\x81",
+        b"Service\tPort\nR\xe9plication\tTCP 4443\n",
     )
     .unwrap();
     std::fs::write(docs.join("fake.pdf"), b"%PDF-1.7 not really").unwrap();
@@ -168,7 +175,7 @@ fn bad_files_are_reported_and_the_run_goes_on() {
         ("blank.md", "empty"),
         ("junk.txt", ""),
         ("elf.md", "binary"),
-        ("latin1.txt", "encoding"),
+        ("bad_utf16.txt", "encoding"),
         ("fake.pdf", ""),
         ("junk.html", "binary"),
     ] {
@@ -178,6 +185,15 @@ fn bad_files_are_reported_and_the_run_goes_on() {
             .to_string();
         assert!(err.contains(why), "{name}: {err}");
     }
+    assert!(by_name("latin1.txt")["error"].is_null());
+    assert!(
+        by_name("latin1.txt")["warnings"][0]
+            .as_str()
+            .unwrap_or("")
+            .contains("windows-1252"),
+        "{}",
+        by_name("latin1.txt")
+    );
     assert!(by_name("malformed.html")["error"].is_null());
     assert_eq!(
         by_name("malformed.html")["records"],

@@ -1,12 +1,27 @@
-//! Bytes to text: UTF-8, UTF-16 with a BOM, Shift_JIS and EUC-JP (encoding_rs), or a clear error.
+//! Bytes to text: UTF-8, UTF-16 with a BOM, or a legacy encoding guessed by chardetng (Firefox's
+//! detector: Shift_JIS, EUC-JP, GBK/GB18030, Big5, EUC-KR, windows-1251, windows-1252, ...), or
+//! a clear error.
 
 use crate::error::DocError;
-use encoding_rs::{Encoding, EUC_JP, SHIFT_JIS, UTF_8};
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+use encoding_rs::Encoding;
 
 /// Largest document portolan reads (a port chapter is kilobytes; this guards memory).
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 pub fn decode_text(bytes: &[u8]) -> Result<String, DocError> {
+    decode_text_noting(bytes).map(|(t, _)| t)
+}
+
+/// The legacy encoding the bytes are most likely in (never UTF-8 or UTF-16).
+pub fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
+    let mut d = EncodingDetector::new(Iso2022JpDetection::Deny);
+    d.feed(bytes, true);
+    d.guess(None, Utf8Detection::Deny)
+}
+
+/// Like [`decode_text`], with a note when the encoding was guessed (for the run report).
+pub fn decode_text_noting(bytes: &[u8]) -> Result<(String, Option<String>), DocError> {
     if bytes.len() > MAX_BYTES {
         return Err(DocError::TooLarge(bytes.len()));
     }
@@ -22,40 +37,27 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, DocError> {
                 enc.name()
             )));
         }
-        return check_text(text.into_owned());
+        return check_text(text.into_owned()).map(|t| (t, None));
     }
     if bytes.contains(&0) {
         return Err(DocError::Binary);
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return check_text(s.to_string());
+        return check_text(s.to_string()).map(|t| (t, None));
     }
-    // Legacy Japanese encodings: take the one that decodes without error; if both do, the one
-    // whose text has more Japanese characters.
-    let mut best: Option<(usize, String)> = None;
-    for enc in [SHIFT_JIS, EUC_JP] {
-        if let Some(text) = enc.decode_without_bom_handling_and_without_replacement(bytes) {
-            let score = text
-                .chars()
-                .filter(|c| matches!(*c, '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}'))
-                .count();
-            if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, text.into_owned()));
-            }
-        }
+    if looks_binary(bytes) {
+        return Err(DocError::Binary);
     }
-    match best {
-        Some((score, text)) if score > 0 => check_text(text),
-        _ => {
-            if looks_binary(bytes) {
-                Err(DocError::Binary)
-            } else {
-                Err(DocError::Encoding(format!(
-                    "not valid {}, UTF-16, Shift_JIS or EUC-JP text",
-                    UTF_8.name()
-                )))
-            }
-        }
+    let enc = guess_legacy(bytes);
+    match enc.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => check_text(text.into_owned()).map(|t| {
+            let note = format!("not UTF-8: read as {} (guessed from the bytes)", enc.name());
+            (t, Some(note))
+        }),
+        None => Err(DocError::Encoding(format!(
+            "not valid UTF-8 or UTF-16, and not valid {} either (the likeliest legacy encoding)",
+            enc.name()
+        ))),
     }
 }
 
@@ -86,7 +88,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn legacy_encodings_are_guessed() {
+        for (enc, s) in [
+            (encoding_rs::GBK, "表 1：侦听程序协议和端口 TCP 80、8082 流量方向 双向 备注 这个端口用于浏览器"),
+            (encoding_rs::BIG5, "表 1：接聽程式通訊協定和連接埠 TCP 80、8082 流量方向 雙向 附註 這個連接埠用於瀏覽器"),
+            (encoding_rs::EUC_KR, "표 1: 리스너 프로토콜 및 포트 TCP 80, 8082 트래픽 방향 양방향 참고 브라우저에서 사용하는 포트"),
+            (encoding_rs::WINDOWS_1251, "Таблица 1. Протокол и порт прослушивателя TCP 80, 8082 Направление двунаправленный"),
+            (encoding_rs::WINDOWS_1252, "Tableau 1 : Protocole et port de l'écouteur TCP 80, 8082 Sens entrant Remarques séparées"),
+        ] {
+            let (bytes, _, _) = enc.encode(s);
+            let (text, note) = decode_text_noting(&bytes).unwrap();
+            assert_eq!(text, s, "{}", enc.name());
+            assert!(note.unwrap().contains(enc.name()));
+        }
+    }
+
+    #[test]
     fn legacy_japanese_encodings() {
+        use encoding_rs::{EUC_JP, SHIFT_JIS};
         let s = "表 1 : リスナー プロトコルおよびポート TCP 80、8082";
         let (sjis, _, _) = SHIFT_JIS.encode(s);
         assert_eq!(decode_text(&sjis).unwrap(), s);

@@ -37,8 +37,8 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     Encoding::for_label(&rest[..end])
 }
 
-/// Bytes to text: a BOM, then the declared charset, then UTF-8, then the legacy Japanese
-/// encodings, then windows-1252 (the web's default).
+/// Bytes to text: a BOM, then the declared charset, then UTF-8, then the legacy encoding the
+/// bytes look like (chardetng).
 pub fn decode_html_bytes(bytes: &[u8]) -> Result<(String, Vec<String>), DocError> {
     let mut warnings = Vec::new();
     if bytes.len() > encoding::MAX_BYTES {
@@ -61,11 +61,20 @@ pub fn decode_html_bytes(bytes: &[u8]) -> Result<(String, Vec<String>), DocError
         }
         return encoding::check_text(text.into_owned()).map(|t| (t, warnings));
     }
-    match encoding::decode_text(bytes) {
-        Ok(t) => Ok((t, warnings)),
+    match encoding::decode_text_noting(bytes) {
+        Ok((t, note)) => {
+            warnings.extend(note.map(|n| format!("no charset declared and {n}")));
+            Ok((t, warnings))
+        }
         Err(DocError::Encoding(_)) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            warnings.push("no charset declared and not UTF-8: read as windows-1252".into());
+            // the likeliest encoding has invalid bytes: decode with replacements, and say so
+            let enc = encoding::guess_legacy(bytes);
+            let (text, _, _) = enc.decode(bytes);
+            warnings.push(format!(
+                "no charset declared, not UTF-8, and not valid {} either: read as {} with replacements",
+                enc.name(),
+                enc.name()
+            ));
             encoding::check_text(text.into_owned()).map(|t| (t, warnings))
         }
         Err(e) => Err(e),

@@ -47,8 +47,10 @@ pub fn release_in_title(title: &str) -> Option<String> {
 pub fn decode(bytes: &[u8], format: Format) -> Result<Document, DocError> {
     match format {
         Format::Text | Format::Markdown => {
-            let text = encoding::decode_text(bytes)?;
-            Ok(text::decode(&text, format))
+            let (text, note) = encoding::decode_text_noting(bytes)?;
+            let mut doc = text::decode(&text, format);
+            doc.warnings.extend(note);
+            Ok(doc)
         }
         Format::Html => html::decode(bytes),
         Format::Pdf => pdf::decode(bytes),
