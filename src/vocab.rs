@@ -82,15 +82,29 @@ impl Phrases {
     }
     /// True when the key `k` contains one of the phrases.
     pub fn found_in(&self, k: &str) -> bool {
-        let mut ck: Option<String> = None;
-        self.phrases.iter().zip(&self.compact).any(|(p, c)| {
-            if p.chars().any(is_cjk) {
-                ck.get_or_insert_with(|| compact(k)).contains(c.as_str())
-            } else {
-                has_phrase(k, p)
-            }
-        })
+        self.matches(k, |_| true)
     }
+
+    fn matches(&self, k: &str, take: impl Fn(&str) -> bool) -> bool {
+        let mut ck: Option<String> = None;
+        self.phrases
+            .iter()
+            .zip(&self.compact)
+            .filter(|(p, _)| take(p))
+            .any(|(p, c)| {
+                if p.chars().any(is_cjk) {
+                    ck.get_or_insert_with(|| compact(k)).contains(c.as_str())
+                } else {
+                    has_phrase(k, p)
+                }
+            })
+    }
+    /// Like [`Phrases::found_in`], for the phrases that have a letter or digit: a dash alone
+    /// is a whole cell's word, never a part of a longer text ("CTI-Server").
+    pub fn word_found_in(&self, k: &str) -> bool {
+        self.matches(k, |p| p.chars().any(char::is_alphanumeric))
+    }
+
     /// True when the key `k` is exactly one of the phrases (spaces ignored).
     pub fn is(&self, k: &str) -> bool {
         let c = compact(k);

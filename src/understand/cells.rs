@@ -136,7 +136,7 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
         return CellParse::Placeholder;
     }
     if !k.chars().any(|c| c.is_ascii_digit()) {
-        return if v.no_port.found_in(&k) {
+        return if v.no_port.word_found_in(&k) {
             CellParse::NoPort
         } else {
             CellParse::NotPort

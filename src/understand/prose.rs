@@ -4,7 +4,7 @@
 //! document already lists adds nothing and is left out.
 
 use crate::document::{Block, Document};
-use crate::normalize::{fold, key, squash};
+use crate::normalize::{is_cjk, key, squash};
 use crate::record::PortRecord;
 use crate::vocab::vocab;
 use regex::Regex;
@@ -13,11 +13,52 @@ use std::sync::LazyLock;
 
 pub const PROSE_CONFIDENCE: f64 = 0.5;
 
+/// An alternation of vocabulary words for a regex: spaced-script words between word
+/// boundaries, CJK words as they are (they do not stand between spaces).
+fn alternation(words: &crate::vocab::Phrases) -> String {
+    let mut spaced: Vec<String> = Vec::new();
+    let mut cjk: Vec<String> = Vec::new();
+    for w in words.iter() {
+        if w.chars().any(is_cjk) {
+            cjk.push(regex::escape(w));
+        } else {
+            spaced.push(regex::escape(w).replace(' ', r"\s+"));
+        }
+    }
+    let mut parts = Vec::new();
+    if !spaced.is_empty() {
+        parts.push(format!(r"\b(?:{})\b", spaced.join("|")));
+    }
+    if !cjk.is_empty() {
+        parts.push(format!("(?:{})", cjk.join("|")));
+    }
+    format!("(?:{})", parts.join("|"))
+}
+
+/// A number that ends a port: no ASCII letter or digit right after it ("443端口" is fine).
+const NUM: &str = r"(\d{1,5})(?-u:\b)";
+
+/// "port 8443", "ports 80, 443 and 8080", "TCP port 1433", "ポート番号 8443", "端口 443",
+/// "порт 8080", "ports 5000 to 5010" (the port words of every language).
 static AFTER_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:(tcp|udp|sctp)(?:/(?:tcp|udp))?\s+)?ports?\s+(?:number\s+)?(\d{1,5})\b((?:\s*(?:,|and|or)\s*\d{1,5}\b)*)(?:\s*(?:-|to|through)\s*(\d{1,5})\b)?").unwrap()
+    let v = vocab();
+    Regex::new(&format!(
+        r"(?i)(?:\b(tcp|udp|sctp)(?:/(?:tcp|udp))?\s*)?{ports}\s*(?:{number}\s*)?{NUM}((?:\s*(?:,|{list})\s*\d{{1,5}}(?-u:\b))*)(?:\s*(?:-|~|{range})\s*{NUM})?",
+        ports = alternation(&v.prose_port_words),
+        number = alternation(&v.prose_number_words),
+        list = alternation(&v.list_words),
+        range = alternation(&v.range_words),
+    ))
+    .expect("prose pattern")
 });
-static BEFORE_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(\d{1,5})\s+port\b").unwrap());
+/// "8445 port", "443 端口", "8080 포트".
+static BEFORE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i){NUM}\s*{}",
+        alternation(&vocab().prose_port_words)
+    ))
+    .expect("prose pattern")
+});
 static SLASH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(\d{1,5})/(tcp|udp|sctp)\b").unwrap());
 static DASH_NAME: LazyLock<Regex> = LazyLock::new(|| {
@@ -25,10 +66,12 @@ static DASH_NAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// "UDP 40000-41999", "TCP 8443" in running text: a transport name right before the number.
 static TRANSPORT_NUM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(tcp|udp|sctp)\s+(\d{1,5})(?:\s*(?:-|to|through)\s*(\d{1,5}))?\b").unwrap()
+    Regex::new(&format!(
+        r"(?i)\b(tcp|udp|sctp)\s*{NUM}(?:\s*(?:-|~|{})\s*{NUM})?",
+        alternation(&vocab().range_words)
+    ))
+    .expect("prose pattern")
 });
-static JA: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:(tcp|udp)\s*)?ポート\s*(?:番号\s*)?(\d{1,5})\b").unwrap());
 
 fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -80,9 +123,9 @@ fn mentions(sentence: &str) -> Vec<Mention> {
         return out;
     }
     let dashed = sentence.contains(['—', '–']);
-    let f = fold(sentence);
-    let lower = f.to_lowercase();
-    let port_word = lower.contains("port");
+    // the matching key: lower case, accents off, as the vocabulary's words are
+    let f = key(sentence);
+    let port_word = vocab().prose_port_words.found_in(&f);
     for c in DASH_NAME.captures_iter(if dashed { sentence } else { "" }) {
         // "40000–41999" is a range, not a name and a port
         if c[1].ends_with(|ch: char| ch.is_ascii_digit()) {
@@ -183,20 +226,6 @@ fn mentions(sentence: &str) -> Vec<Mention> {
                 start: p,
                 end: p,
                 transport: c[2].to_lowercase(),
-                listener: String::new(),
-            });
-        }
-    }
-    for c in JA.captures_iter(if f.contains("ポート") { &f } else { "" }) {
-        if let Some(p) = num(&c[2]) {
-            let tr = c
-                .get(1)
-                .map(|m| m.as_str().to_lowercase())
-                .unwrap_or_default();
-            out.push(Mention {
-                start: p,
-                end: p,
-                transport: tr,
                 listener: String::new(),
             });
         }
