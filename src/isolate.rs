@@ -49,6 +49,8 @@ struct Request {
 #[derive(Serialize, Deserialize)]
 struct Response {
     records: Vec<PortRecord>,
+    /// Each record's table position, which records do not serialize (it orders them).
+    table_indexes: Vec<u32>,
     report: DocReport,
 }
 
@@ -167,9 +169,12 @@ impl Pool {
         }
         match worker.lines.recv_timeout(self.limits.timeout) {
             Ok(line) => match serde_json::from_str::<Response>(&line) {
-                Ok(r) => {
+                Ok(mut r) => {
                     if let Ok(mut v) = self.idle.lock() {
                         v.push(worker);
+                    }
+                    for (rec, i) in r.records.iter_mut().zip(&r.table_indexes) {
+                        rec.table_index = *i;
                     }
                     (r.records, r.report)
                 }
@@ -298,8 +303,13 @@ pub fn serve() -> std::io::Result<()> {
             path: req.path,
         };
         let (records, report) = crate::process(&input);
-        let resp = serde_json::to_string(&Response { records, report })
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let table_indexes = records.iter().map(|r| r.table_index).collect();
+        let resp = serde_json::to_string(&Response {
+            records,
+            table_indexes,
+            report,
+        })
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         writeln!(out, "{resp}")?;
         out.flush()?;
     }

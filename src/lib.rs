@@ -5,6 +5,7 @@
 //! [`emit`] CSV, JSON and the run report. Documents are processed in parallel (rayon); the
 //! output is sorted canonically, so it does not depend on thread count or input order.
 
+pub mod dataset;
 pub mod decode;
 pub mod diff;
 pub mod discover;
@@ -17,6 +18,7 @@ pub mod normalize;
 pub mod record;
 pub mod understand;
 pub mod vocab;
+pub mod xlang;
 
 use crate::discover::Input;
 use crate::document::Format;

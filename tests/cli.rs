@@ -426,3 +426,170 @@ fn a_pdf_worker_over_its_memory_limit_fails_that_document_only() {
     let good = docs_r.iter().find(|d| d["document"] == "good.txt").unwrap();
     assert_eq!(good["records"], 11);
 }
+
+/// PDFs are read in worker processes: what comes back is the same dataset, in the same order,
+/// as the golden file (which the in-process golden test checks).
+#[test]
+fn pdfs_read_in_workers_give_their_golden_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("fixtures/pdf")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "pdf") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let out = tmp.path().join(&name);
+        let (code, err) = run(&[
+            "extract",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let golden = root().join("golden/pdf").join(format!("{name}.csv"));
+        assert!(
+            read(&out.join("ports.csv")) == read(&golden),
+            "{name}: the worker's records differ from the golden file"
+        );
+    }
+}
+
+/// The cross-language report on the English and Japanese Finesse chapters finds what really
+/// differs (the Japanese chapter has one more row and one more table) and nothing else.
+#[test]
+fn xlang_finds_the_real_differences_between_the_seeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let json = tmp.path().join("x.json");
+    let out = bin()
+        .args([
+            "xlang",
+            root()
+                .join("fixtures/seeds/000_finesse_en.txt")
+                .to_str()
+                .unwrap(),
+            root()
+                .join("fixtures/seeds/001_finesse_ja.txt")
+                .to_str()
+                .unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("11 the same in both, 0 only in A, 5 only in B, 0 differ"),
+        "{md}"
+    );
+    let rep: serde_json::Value = serde_json::from_slice(&read(&json)).unwrap();
+    assert_eq!(rep["only_in_a"].as_array().unwrap().len(), 0);
+    assert_eq!(rep["differ"].as_array().unwrap().len(), 0);
+    let only_b: Vec<(String, u64, String)> = rep["only_in_b"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["table"].as_str().unwrap().to_string(),
+                r["port_start"].as_u64().unwrap(),
+                r["port_side"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let t2 = "表 2 : Cisco Finesse Notification Service".to_string();
+    let t4 = "表 4: サードパーティ（外部）Web サーバ".to_string();
+    assert_eq!(
+        only_b,
+        vec![
+            (t2, 5222, "local".into()),
+            (t4.clone(), 80, "remote".into()),
+            (t4.clone(), 8082, "remote".into()),
+            (t4.clone(), 443, "remote".into()),
+            (t4, 8445, "remote".into()),
+        ]
+    );
+    // the same chapter in other languages and formats: the same ports
+    for (a, b) in [
+        (
+            "fixtures/seeds/000_finesse_en.txt",
+            "fixtures/languages/finesse_ko.euc-kr.html",
+        ),
+        (
+            "fixtures/seeds/000_finesse_en.txt",
+            "fixtures/languages/finesse_de.txt",
+        ),
+        (
+            "fixtures/html/finesse_en.html",
+            "fixtures/pdf/finesse_en.chromium.pdf",
+        ),
+    ] {
+        let out = bin()
+            .args([
+                "xlang",
+                root().join(a).to_str().unwrap(),
+                root().join(b).to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        let md = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            md.contains("The two versions list the same ports."),
+            "{a} / {b}:\n{md}"
+        );
+    }
+}
+
+/// A port, transport, side or direction that differs between the versions is reported as that
+/// field, not as a removal and an addition.
+#[test]
+fn xlang_reports_changed_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let en = std::fs::read_to_string(root().join("fixtures/seeds/000_finesse_en.txt")).unwrap();
+    let changed = en
+        .replace("TCP 7443\tBrowser", "TCP 7444\tBrowser")
+        .replace(
+            "TCP 5223\tBrowser, agent desktop\t—\tBidirectional",
+            "UDP 5223\tBrowser, agent desktop\t—\tInbound",
+        );
+    let b = tmp.path().join("changed.txt");
+    std::fs::write(&b, changed).unwrap();
+    let json = tmp.path().join("x.json");
+    let (code, err) = run(&[
+        "xlang",
+        root()
+            .join("fixtures/seeds/000_finesse_en.txt")
+            .to_str()
+            .unwrap(),
+        b.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+        "--md",
+        tmp.path().join("x.md").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let rep: serde_json::Value = serde_json::from_slice(&read(&json)).unwrap();
+    let fields: Vec<Vec<String>> = rep["differ"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            d["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f[0].as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            vec!["transport".to_string(), "direction".to_string()],
+            vec!["port".to_string()]
+        ]
+    );
+    assert_eq!(rep["only_in_a"].as_array().unwrap().len(), 0);
+    assert_eq!(rep["only_in_b"].as_array().unwrap().len(), 0);
+}

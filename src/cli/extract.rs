@@ -3,7 +3,7 @@
 use super::{EXIT_OK, EXIT_SOME_FAILED};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use portolan::isolate::{Limits, Pool};
+use portolan::isolate::Limits;
 use portolan::{discover, emit, extract_with};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -75,17 +75,12 @@ pub fn run(a: Args) -> Result<i32> {
         ProgressBar::hidden()
     };
     let tick = || bar.inc(1);
-    let exe = std::env::current_exe().context("finding the portolan executable")?;
-    let pool = Pool::new(
-        exe,
-        vec!["worker".into()],
-        Limits {
-            timeout: std::time::Duration::from_secs(a.pdf_timeout.max(1)),
-            memory_mib: a.pdf_memory_mib,
-            // -j N: N workers at most, each laying out pages on N threads at most
-            threads: a.threads,
-        },
-    );
+    let pool = super::pdf_pool_with(Limits {
+        timeout: std::time::Duration::from_secs(a.pdf_timeout.max(1)),
+        memory_mib: a.pdf_memory_mib,
+        // -j N: N workers at most, each laying out pages on N threads at most
+        threads: a.threads,
+    })?;
     let x = match a.threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))

@@ -2,6 +2,7 @@
 
 mod blocks;
 mod extract;
+mod xlang;
 
 use clap::{Parser, Subcommand};
 
@@ -29,12 +30,40 @@ enum Command {
     /// Show the document model a file decodes into: headings, captions, paragraphs, notes and
     /// table grids with their pages (to see what portolan read from a document).
     Blocks(blocks::Args),
+    /// Compare two language versions of one document: rows present in one and missing in the
+    /// other, and rows whose port, transport, side or direction differ.
+    Xlang(xlang::Args),
     /// Internal: decode documents sent on stdin (used by extract for PDF isolation).
     #[command(hide = true)]
     Worker {
         #[arg(long, default_value_t = 0)]
         memory_mib: u64,
     },
+}
+
+/// A subcommand's exit code, or its error on stderr and exit code 1.
+fn report(r: anyhow::Result<i32>) -> i32 {
+    r.unwrap_or_else(|e| {
+        eprintln!("portolan: {e:#}");
+        EXIT_USAGE_OR_OUTPUT
+    })
+}
+
+/// The pool of PDF worker processes (this executable, `portolan worker`) with default limits.
+pub(crate) fn pdf_pool() -> anyhow::Result<portolan::isolate::Pool> {
+    pdf_pool_with(portolan::isolate::Limits::default())
+}
+
+pub(crate) fn pdf_pool_with(
+    limits: portolan::isolate::Limits,
+) -> anyhow::Result<portolan::isolate::Pool> {
+    use anyhow::Context;
+    let exe = std::env::current_exe().context("finding the portolan executable")?;
+    Ok(portolan::isolate::Pool::new(
+        exe,
+        vec!["worker".into()],
+        limits,
+    ))
 }
 
 pub fn run() -> i32 {
@@ -51,20 +80,9 @@ pub fn run() -> i32 {
         }
     };
     match cli.command {
-        Command::Extract(a) => match extract::run(a) {
-            Ok(code) => code,
-            Err(e) => {
-                eprintln!("portolan: {e:#}");
-                EXIT_USAGE_OR_OUTPUT
-            }
-        },
-        Command::Blocks(a) => match blocks::run(a) {
-            Ok(code) => code,
-            Err(e) => {
-                eprintln!("portolan: {e:#}");
-                EXIT_USAGE_OR_OUTPUT
-            }
-        },
+        Command::Extract(a) => report(extract::run(a)),
+        Command::Blocks(a) => report(blocks::run(a)),
+        Command::Xlang(a) => report(xlang::run(a)),
         Command::Worker { memory_mib } => {
             portolan::isolate::limit_memory(memory_mib);
             match portolan::isolate::serve() {
