@@ -26,6 +26,11 @@ lint:
 bench:
     cargo bench --bench extract
 
+# language detection: detections/s, peak memory, binary size
+bench-lang:
+    cargo build --release
+    cargo bench --bench lang
+
 # extract the real seeds and corpus from ../shared into out-shared/
 shared:
     cargo run --release -- extract ../shared/seeds ../shared/corpus --out out-shared

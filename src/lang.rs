@@ -181,6 +181,21 @@ fn chinese(c: &Counts) -> &'static str {
     }
 }
 
+/// How much of a sample lingua reads: its time grows with the text, and a few KB of a page
+/// tell its language as well as the whole page does.
+const LINGUA_SAMPLE: usize = 3000;
+
+fn head(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// Detects the language of a text sample (a document's or a table's): its script, then lingua
 /// for Latin text. Empty when there are no letters.
 pub fn detect(sample: &str) -> String {
@@ -191,7 +206,7 @@ pub fn detect(sample: &str) -> String {
         Some(Script::Han) => chinese(&c).into(),
         Some(Script::Cyrillic) => "ru".into(),
         Some(Script::Latin) => DETECTOR
-            .detect_language_of(sample)
+            .detect_language_of(head(sample, LINGUA_SAMPLE))
             .and_then(|l| {
                 LATIN
                     .iter()
