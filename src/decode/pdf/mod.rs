@@ -229,13 +229,14 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
         out.meta.release = r;
     }
     // producers stamp their own default /Lang (LibreOffice: en-US) on documents in any
-    // language: kana in the text outvote a /Lang that is not Japanese
+    // language: a text in another script outvotes it (kana against en-US)
     if let Some(lang) = out.meta.language.clone() {
-        if !lang.to_ascii_lowercase().starts_with("ja")
-            && crate::normalize::has_kana(&out.text_sample(20_000))
-        {
+        let declared = crate::lang::canonical_tag(&lang);
+        let found = crate::lang::detect(&out.text_sample(20_000));
+        let script = crate::lang::script_of;
+        if !found.is_empty() && script(&found) != script(&declared) {
             out.warnings.push(format!(
-                "the PDF declares language {lang}, but its text is Japanese; /Lang was ignored"
+                "the PDF declares language {lang}, but its text is in {found}; /Lang was ignored"
             ));
             out.meta.language = None;
         }
@@ -451,9 +452,14 @@ fn furniture_key(t: &str) -> String {
 }
 
 fn is_page_number(t: &str) -> bool {
-    let k = furniture_key(t);
+    let k = furniture_key(&crate::normalize::key(t));
     let k = k.trim_matches(|c: char| c == '-' || c == '–' || c.is_whitespace());
-    let k = k.strip_prefix("page").unwrap_or(k).trim();
+    let words = &crate::vocab::vocab().page_words;
+    let k = words
+        .iter()
+        .find_map(|w| k.strip_prefix(w.as_str()))
+        .unwrap_or(k)
+        .trim();
     !k.is_empty() && k.chars().all(|c| c == '#' || c == '/' || c == ' ') && k.starts_with('#')
         || k.contains("# of #")
 }
@@ -623,6 +629,9 @@ mod tests {
 
     #[test]
     fn page_numbers_and_keys() {
+        assert!(is_page_number("Página 3"));
+        assert!(is_page_number("Seite 12"));
+        assert!(is_page_number("페이지 2"));
         assert!(is_page_number("12"));
         assert!(is_page_number("Page 3"));
         assert!(is_page_number("- 4 -"));
