@@ -15,6 +15,7 @@ test:
 # rewrite golden/ from the current output; check every changed row by eye before committing
 bless:
     PORTOLAN_BLESS=1 cargo test --test golden
+    PORTOLAN_BLESS=1 cargo test --test diff release_pairs_match_their_golden_reports
     git status --short golden/
 
 # formatting and lints, as CI runs them
@@ -30,6 +31,11 @@ bench:
 bench-lang:
     cargo build --release
     cargo bench --bench lang
+
+# what changed between two releases (datasets or documents): Markdown, JSON and HTML in out-diff/
+diff OLD NEW:
+    mkdir -p out-diff
+    cargo run --release -- diff {{OLD}} {{NEW}} --md out-diff/diff.md --json out-diff/diff.json --html out-diff/diff.html
 
 # extract the real seeds and corpus from ../shared into out-shared/
 shared:

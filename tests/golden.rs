@@ -5,7 +5,7 @@
 //! Rewrite the golden files on purpose with `PORTOLAN_BLESS=1 cargo test --test golden` (or
 //! `just bless`), then check every changed row by eye against its document before committing.
 
-use portolan::diff::{diff_records, render};
+use portolan::diff::{diff, render_markdown, Fields};
 use portolan::discover::{discover, Input};
 use portolan::emit::{to_csv, to_json};
 use portolan::extract;
@@ -89,8 +89,12 @@ fn every_fixture_matches_its_golden_files() {
                 continue;
             }
         };
-        let d = diff_records(&want.records, &records);
-        let mut msg = render(&d, "golden", "extracted");
+        let d = diff(&want.records, &records, "golden", "extracted", Fields::All);
+        let mut msg = if d.is_empty() {
+            String::new()
+        } else {
+            render_markdown(&d)
+        };
         if msg.is_empty() {
             msg = if want_csv != csv {
                 "same records, but the CSV bytes differ (formatting or ids)".into()
@@ -107,6 +111,9 @@ fn every_fixture_matches_its_golden_files() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
+        if rel.starts_with("diffs/") {
+            continue; // release diffs (tests/diff.rs), not fixtures
+        }
         let doc = rel.trim_end_matches(".csv").trim_end_matches(".json");
         if !inputs.iter().any(|i| i.document == doc) {
             failures.push(format!("golden/{rel}: no fixture fixtures/{doc}"));
@@ -144,19 +151,21 @@ fn an_edited_golden_row_fails_readably() {
     edited[0].port_end = 8080;
     edited[1].direction = "inbound".into();
     edited.pop();
-    let d = diff_records(&edited, &want.records);
-    let text = render(&d, "golden", "extracted");
+    let d = diff(&edited, &want.records, "golden", "extracted", Fields::All);
+    let text = render_markdown(&d);
     assert_eq!(
-        (d.added.len(), d.removed.len(), d.changed.len()),
+        (d.summary.added, d.summary.removed, d.summary.changed),
         (1, 0, 2),
         "{text}"
     );
-    assert!(text.contains("port_start: \"8080\" -> \"80\""), "{text}");
+    // the same report as `portolan diff` writes
+    assert!(text.contains("| 1 | 0 | 2 |"), "{text}");
+    assert!(text.contains("port_start: 8080 → 80"), "{text}");
     assert!(
-        text.contains("direction: \"inbound\" -> \"bidirectional\""),
+        text.contains("direction: inbound → bidirectional"),
         "{text}"
     );
-    assert!(text.contains("+ added:"), "{text}");
+    assert!(text.contains("## Added (1)"), "{text}");
 }
 
 #[test]
@@ -255,11 +264,11 @@ fn pdf_versions_give_the_same_records_as_html_versions() {
             content_without(h.clone(), &["page", "raw"]),
         );
         if pc != hc {
-            let d = diff_records(&h, &p);
+            let d = diff(&h, &p, &html, &pdf.document, Fields::All);
             panic!(
                 "{} and {html} differ:\n{}",
                 pdf.document,
-                render(&d, &html, &pdf.document)
+                render_markdown(&d)
             );
         }
     }
@@ -327,8 +336,8 @@ fn html_versions_give_the_same_records_as_text_versions() {
         );
         let (t, h) = (content(t), content(h));
         if t != h {
-            let d = diff_records(&get(text), &get(html));
-            panic!("{text} and {html} differ:\n{}", render(&d, text, html));
+            let d = diff(&get(text), &get(html), text, html, Fields::All);
+            panic!("{text} and {html} differ:\n{}", render_markdown(&d));
         }
     }
 }

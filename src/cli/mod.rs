@@ -1,6 +1,7 @@
 //! Argument parsing and exit codes. One module per subcommand.
 
 mod blocks;
+mod diff;
 mod extract;
 mod xlang;
 
@@ -30,6 +31,9 @@ enum Command {
     /// Show the document model a file decodes into: headings, captions, paragraphs, notes and
     /// table grids with their pages (to see what portolan read from a document).
     Blocks(blocks::Args),
+    /// What changed in the ports between two releases of the docs (datasets or documents), as
+    /// Markdown, JSON and HTML reports; --fail-on sets the exit code for CI.
+    Diff(diff::Args),
     /// Compare two language versions of one document: rows present in one and missing in the
     /// other, and rows whose port, transport, side or direction differ.
     Xlang(xlang::Args),
@@ -83,6 +87,7 @@ pub fn run() -> i32 {
         Command::Extract(a) => report(extract::run(a)),
         Command::Blocks(a) => report(blocks::run(a)),
         Command::Xlang(a) => report(xlang::run(a)),
+        Command::Diff(a) => report(diff::run(a)),
         Command::Worker { memory_mib } => {
             portolan::isolate::limit_memory(memory_mib);
             match portolan::isolate::serve() {
