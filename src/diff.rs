@@ -22,8 +22,9 @@
 //! [`Fields::All`] compares every field instead (the golden-file check, where any difference
 //! counts, and reports it field by field).
 
+use crate::emit::md_cell as md;
 use crate::normalize::key;
-use crate::record::PortRecord;
+use crate::record::{port_range_text, PortRecord};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -71,11 +72,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn port_text(&self) -> String {
-        if self.port_start == self.port_end {
-            self.port_start.to_string()
-        } else {
-            format!("{}-{}", self.port_start, self.port_end)
-        }
+        port_range_text(self.port_start, self.port_end)
     }
     pub fn transport_text(&self) -> String {
         if self.transports.iter().all(|t| t.is_empty()) {
@@ -478,32 +475,27 @@ pub fn diff(
             fields,
         });
     }
-    for (i, a) in eo.iter().enumerate() {
-        if old_left[i] {
-            d.changes.push(Change {
-                kind: Kind::Removed,
-                product: a.product.clone(),
-                table: a.table.clone(),
-                listener: a.listener.clone(),
-                old: Some(a.clone()),
-                new: None,
-                fields: Vec::new(),
-            });
-        }
-    }
-    for (j, b) in en.iter().enumerate() {
-        if new_left[j] {
-            d.changes.push(Change {
-                kind: Kind::Added,
-                product: b.product.clone(),
-                table: b.table.clone(),
-                listener: b.listener.clone(),
-                old: None,
-                new: Some(b.clone()),
-                fields: Vec::new(),
-            });
-        }
-    }
+    let unpaired = |kind: Kind, e: &Entry| Change {
+        kind,
+        product: e.product.clone(),
+        table: e.table.clone(),
+        listener: e.listener.clone(),
+        old: (kind == Kind::Removed).then(|| e.clone()),
+        new: (kind == Kind::Added).then(|| e.clone()),
+        fields: Vec::new(),
+    };
+    d.changes.extend(
+        eo.iter()
+            .zip(&old_left)
+            .filter(|(_, left)| **left)
+            .map(|(e, _)| unpaired(Kind::Removed, e)),
+    );
+    d.changes.extend(
+        en.iter()
+            .zip(&new_left)
+            .filter(|(_, left)| **left)
+            .map(|(e, _)| unpaired(Kind::Added, e)),
+    );
     // canonical order: kind, product, then where the entry is
     d.changes.sort_by(|x, y| {
         let at = |c: &Change| {
@@ -519,10 +511,6 @@ pub fn diff(
     d.summary.changed = d.count(Kind::Changed);
     d.summary.renamed = d.count(Kind::Renamed);
     d
-}
-
-fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
 }
 
 fn flags(e: &Entry) -> String {

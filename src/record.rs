@@ -107,6 +107,15 @@ impl PortRecord {
     }
 }
 
+/// `443`, or `49152-65535` for a range.
+pub fn port_range_text(start: u16, end: u16) -> String {
+    if start == end {
+        start.to_string()
+    } else {
+        format!("{start}-{end}")
+    }
+}
+
 /// Sorts records into the canonical order.
 pub fn sort_records(records: &mut [PortRecord]) {
     records.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -8,7 +8,8 @@
 //! direction differ are reported field by field. Text columns (listener, notes, table titles)
 //! are the documents' own words and are not compared.
 
-use crate::record::PortRecord;
+use crate::emit::md_cell as md;
+use crate::record::{port_range_text, PortRecord};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -156,11 +157,7 @@ fn listener_key(r: &PortRecord) -> String {
 }
 
 fn port_text(r: &PortRecord) -> String {
-    if r.port_start == r.port_end {
-        r.port_start.to_string()
-    } else {
-        format!("{}-{}", r.port_start, r.port_end)
-    }
+    port_range_text(r.port_start, r.port_end)
 }
 
 /// The language-independent fields that differ between two paired records.
@@ -344,10 +341,6 @@ fn compare_tables(rep: &mut XlangReport, x: &Table, y: &Table) {
             rep.only_in_b.extend(row.iter().map(|r| (*r).clone()));
         }
     }
-}
-
-fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
 }
 
 fn record_line(r: &PortRecord) -> String {

@@ -119,7 +119,8 @@ pub fn report_json(reports: &[DocReport]) -> Vec<u8> {
     v
 }
 
-fn md_cell(s: &str) -> String {
+/// Text made safe for one Markdown table cell.
+pub fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
