@@ -160,24 +160,28 @@ pub fn has_phrase(hay: &str, phrase: &str) -> bool {
     let Some(first) = phrase.chars().next() else {
         return false;
     };
-    let last = phrase.chars().next_back().unwrap_or(first);
     let mut from = 0;
     while let Some(pos) = hay[from..].find(phrase) {
         let start = from + pos;
-        let end = start + phrase.len();
-        let before_ok = !is_word_char(first)
-            || hay[..start]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !is_word_char(c));
-        let after_ok =
-            !is_word_char(last) || hay[end..].chars().next().is_none_or(|c| !is_word_char(c));
-        if before_ok && after_ok {
+        if is_whole_words(hay, start, start + phrase.len(), phrase) {
             return true;
         }
         from = start + first.len_utf8();
     }
     false
+}
+
+/// True when `phrase`, found in `hay` at `start..end`, stands there as whole words: no letter
+/// or digit touches it on a side where the phrase itself starts or ends with one.
+pub fn is_whole_words(hay: &str, start: usize, end: usize, phrase: &str) -> bool {
+    let (Some(first), Some(last)) = (phrase.chars().next(), phrase.chars().next_back()) else {
+        return false;
+    };
+    let before_ok =
+        !is_word_char(first) || hay[..start].chars().next_back().is_none_or(|c| !is_word_char(c));
+    let after_ok =
+        !is_word_char(last) || hay[end..].chars().next().is_none_or(|c| !is_word_char(c));
+    before_ok && after_ok
 }
 
 fn is_word_char(c: char) -> bool {

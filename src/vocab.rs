@@ -1,9 +1,10 @@
 //! Language words as data: `vocab/vocab.toml` is compiled into the binary and parsed once.
 //! Nothing else in portolan spells a header, direction, transport or footnote word.
 
-use crate::normalize::{has_phrase, is_cjk, key};
+use crate::normalize::{is_cjk, is_whole_words, key};
+use aho_corasick::AhoCorasick;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
 
 const VOCAB_TOML: &str = include_str!("vocab/vocab.toml");
@@ -56,59 +57,91 @@ impl RawVocab {
     }
 }
 
-/// A list of phrases (already matching keys) from every language, with their space-free forms
-/// precomputed for CJK matching.
+/// A list of phrases (already matching keys) from every language. Matching runs one
+/// Aho-Corasick automaton over the text, whatever the number of phrases: spaced-script phrases
+/// as whole words, CJK phrases as substrings of the text with its spaces taken out.
 #[derive(Debug, Clone, Default)]
 pub struct Phrases {
+    /// Longest first (callers that strip a phrase strip the longest one).
     phrases: Vec<String>,
-    compact: Vec<String>,
+    /// Spaced-script phrases, and whether each has a letter or digit.
+    spaced: Option<AhoCorasick>,
+    spaced_phrases: Vec<(String, bool)>,
+    /// CJK phrases without their spaces.
+    cjk: Option<AhoCorasick>,
+    cjk_wordy: Vec<bool>,
+    /// Every phrase without its spaces, for exact matches.
+    exact: HashSet<String>,
 }
 
 fn compact(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+fn automaton(patterns: &[String]) -> Option<AhoCorasick> {
+    if patterns.is_empty() {
+        return None;
+    }
+    Some(AhoCorasick::new(patterns).expect("vocabulary phrases build an automaton"))
+}
+
+fn wordy(p: &str) -> bool {
+    p.chars().any(char::is_alphanumeric)
+}
+
 impl Phrases {
     fn from_lang(p: &PerLang) -> Self {
         let mut v: Vec<String> = p.values().flatten().map(|s| key(s)).collect();
-        // longest first so that callers that strip a phrase strip the longest one
         v.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         v.dedup();
-        let compact = v.iter().map(|p| compact(p)).collect();
+        let (cjk, spaced): (Vec<String>, Vec<String>) =
+            v.iter().cloned().partition(|p| p.chars().any(is_cjk));
+        let cjk: Vec<String> = cjk.iter().map(|p| compact(p)).collect();
         Phrases {
+            spaced: automaton(&spaced),
+            spaced_phrases: spaced.iter().map(|p| (p.clone(), wordy(p))).collect(),
+            cjk_wordy: cjk.iter().map(|p| wordy(p)).collect(),
+            cjk: automaton(&cjk),
+            exact: v.iter().map(|p| compact(p)).collect(),
             phrases: v,
-            compact,
         }
     }
     /// True when the key `k` contains one of the phrases.
     pub fn found_in(&self, k: &str) -> bool {
-        self.matches(k, |_| true)
+        self.matches(k, false)
     }
 
-    fn matches(&self, k: &str, take: impl Fn(&str) -> bool) -> bool {
-        let mut ck: Option<String> = None;
-        self.phrases
-            .iter()
-            .zip(&self.compact)
-            .filter(|(p, _)| take(p))
-            .any(|(p, c)| {
-                if p.chars().any(is_cjk) {
-                    ck.get_or_insert_with(|| compact(k)).contains(c.as_str())
-                } else {
-                    has_phrase(k, p)
+    fn matches(&self, k: &str, words_only: bool) -> bool {
+        if let Some(ac) = &self.spaced {
+            for m in ac.find_overlapping_iter(k) {
+                let (p, is_wordy) = &self.spaced_phrases[m.pattern().as_usize()];
+                if words_only && !is_wordy {
+                    continue;
                 }
-            })
+                if is_whole_words(k, m.start(), m.end(), p) {
+                    return true;
+                }
+            }
+        }
+        if let Some(ac) = &self.cjk {
+            let ck = compact(k);
+            for m in ac.find_overlapping_iter(&ck) {
+                if !words_only || self.cjk_wordy[m.pattern().as_usize()] {
+                    return true;
+                }
+            }
+        }
+        false
     }
     /// Like [`Phrases::found_in`], for the phrases that have a letter or digit: a dash alone
     /// is a whole cell's word, never a part of a longer text ("CTI-Server").
     pub fn word_found_in(&self, k: &str) -> bool {
-        self.matches(k, |p| p.chars().any(char::is_alphanumeric))
+        self.matches(k, true)
     }
 
     /// True when the key `k` is exactly one of the phrases (spaces ignored).
     pub fn is(&self, k: &str) -> bool {
-        let c = compact(k);
-        self.compact.contains(&c)
+        self.exact.contains(&compact(k))
     }
     pub fn iter(&self) -> impl Iterator<Item = &String> {
         self.phrases.iter()
