@@ -177,8 +177,11 @@ pub fn is_whole_words(hay: &str, start: usize, end: usize, phrase: &str) -> bool
     let (Some(first), Some(last)) = (phrase.chars().next(), phrase.chars().next_back()) else {
         return false;
     };
-    let before_ok =
-        !is_word_char(first) || hay[..start].chars().next_back().is_none_or(|c| !is_word_char(c));
+    let before_ok = !is_word_char(first)
+        || hay[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_word_char(c));
     let after_ok =
         !is_word_char(last) || hay[end..].chars().next().is_none_or(|c| !is_word_char(c));
     before_ok && after_ok

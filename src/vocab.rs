@@ -4,8 +4,9 @@
 use crate::normalize::{is_cjk, is_whole_words, key};
 use aho_corasick::AhoCorasick;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
+use std::sync::Mutex;
 
 const VOCAB_TOML: &str = include_str!("vocab/vocab.toml");
 
@@ -347,8 +348,25 @@ impl Vocab {
         }
     }
 
-    /// The role of a header cell, if any rule knows it.
+    /// The role of a header cell, if any rule knows it. The same headers come back in every
+    /// table of every document of a vendor, so answers are remembered (a few thousand at most).
     pub fn header_role(&self, header: &str) -> Option<Role> {
+        static SEEN: LazyLock<Mutex<HashMap<String, Option<Role>>>> =
+            LazyLock::new(|| Mutex::new(HashMap::new()));
+        let seen = || SEEN.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = seen().get(header) {
+            return *r;
+        }
+        let r = self.header_role_uncached(header);
+        let mut m = seen();
+        if m.len() >= 4096 {
+            m.clear();
+        }
+        m.insert(header.to_string(), r);
+        r
+    }
+
+    fn header_role_uncached(&self, header: &str) -> Option<Role> {
         let k = key(&header.replace("**", ""));
         // a long cell is a sentence, not a column header
         if k.is_empty() || k.chars().count() > 60 {
