@@ -243,6 +243,7 @@ fn headless(chrome: &Path, profile: &Path, args: &[&str]) -> std::process::Outpu
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            "--disable-dev-shm-usage",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
