@@ -9,6 +9,7 @@
 //! own ("Bidirectional" comes back as Esperanto from a full model); records inherit the
 //! language of their table, and a table that of its document unless its script says otherwise.
 
+use crate::normalize::{letter_script, Letter};
 use crate::vocab::vocab;
 use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
 use std::sync::LazyLock;
@@ -125,15 +126,11 @@ fn counts(text: &str) -> Counts {
     let v = vocab();
     let mut c = Counts::default();
     for ch in text.chars() {
-        match ch {
-            'a'..='z' | 'A'..='Z' | '\u{00C0}'..='\u{024F}' => c.latin += 1,
-            '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}' => {
-                c.kana += 1
-            }
-            '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' => {
-                c.hangul += 1
-            }
-            '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => {
+        match letter_script(ch) {
+            Some(Letter::Latin) => c.latin += 1,
+            Some(Letter::Kana) => c.kana += 1,
+            Some(Letter::Hangul) => c.hangul += 1,
+            Some(Letter::Han) => {
                 c.han += 1;
                 if v.hans_chars.binary_search(&ch).is_ok() {
                     c.hans += 1;
@@ -141,8 +138,8 @@ fn counts(text: &str) -> Counts {
                     c.hant += 1;
                 }
             }
-            '\u{0400}'..='\u{04FF}' => c.cyrillic += 1,
-            _ => {}
+            Some(Letter::Cyrillic) => c.cyrillic += 1,
+            None => {}
         }
     }
     c

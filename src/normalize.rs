@@ -139,36 +139,42 @@ fn is_combining_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}')
 }
 
+/// The script of a letter, for the scripts portolan tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Letter {
+    Latin,
+    Kana,
+    Hangul,
+    Han,
+    Cyrillic,
+}
+
+/// The script of `c`, if it is a letter of one of the [`Letter`] scripts.
+pub fn letter_script(c: char) -> Option<Letter> {
+    Some(match c {
+        'a'..='z' | 'A'..='Z' | '\u{00C0}'..='\u{024F}' => Letter::Latin,
+        '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}' => Letter::Kana,
+        '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' => {
+            Letter::Hangul
+        }
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => Letter::Han,
+        '\u{0400}'..='\u{04FF}' => Letter::Cyrillic,
+        _ => return None,
+    })
+}
+
 /// True for the scripts written without spaces between words, or that glue particles onto
 /// words (Han, kana, Hangul): their phrases match as substrings, spaces ignored.
 pub fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{AC00}'..='\u{D7AF}'
-        | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{FF66}'..='\u{FF9F}')
+    matches!(
+        letter_script(c),
+        Some(Letter::Kana | Letter::Hangul | Letter::Han)
+    )
 }
 
 /// Whitespace-normalized original text (for the text columns of a record).
 pub fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// True when `phrase` (already a key) occurs in `hay` (a key) as whole words: no letter or
-/// digit right before or after it (on the sides where the phrase itself starts or ends with
-/// one). CJK phrases match as substrings instead: see `vocab::Phrases`.
-pub fn has_phrase(hay: &str, phrase: &str) -> bool {
-    let Some(first) = phrase.chars().next() else {
-        return false;
-    };
-    let mut from = 0;
-    while let Some(pos) = hay[from..].find(phrase) {
-        let start = from + pos;
-        if is_whole_words(hay, start, start + phrase.len(), phrase) {
-            return true;
-        }
-        from = start + first.len_utf8();
-    }
-    false
 }
 
 /// True when `phrase`, found in `hay` at `start..end`, stands there as whole words: no letter
@@ -191,15 +197,25 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-/// True when `s` contains kana (hiragana or katakana).
-pub fn has_kana(s: &str) -> bool {
-    s.chars()
-        .any(|c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether `phrase` occurs in `hay` as whole words (how `vocab::Phrases` matches).
+    fn has_phrase(hay: &str, phrase: &str) -> bool {
+        let Some(first) = phrase.chars().next() else {
+            return false;
+        };
+        let mut from = 0;
+        while let Some(pos) = hay[from..].find(phrase) {
+            let start = from + pos;
+            if is_whole_words(hay, start, start + phrase.len(), phrase) {
+                return true;
+            }
+            from = start + first.len_utf8();
+        }
+        false
+    }
 
     #[test]
     fn superscript_mark_does_not_glue_onto_port() {

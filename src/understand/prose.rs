@@ -233,21 +233,27 @@ fn mentions(sentence: &str) -> Vec<Mention> {
     out
 }
 
-/// A port named in running text: (first, last, transport or empty), in the order they appear.
-/// Sentences about ephemeral source ports and ports no longer used are skipped.
-pub fn port_mentions(text: &str) -> Vec<(u16, u16, String)> {
+/// The sentences of a text that may name ports (not the boilerplate about ephemeral source
+/// ports, not "no longer uses"), each with the port mentions in it.
+fn sentence_mentions(text: &str) -> impl Iterator<Item = (String, Vec<Mention>)> + '_ {
     let v = vocab();
-    let mut out: Vec<(u16, u16, String)> = Vec::new();
-    for s in sentences(text) {
+    sentences(text).into_iter().filter_map(move |s| {
         let k = key(&s);
         if v.prose_boilerplate.found_in(&k) || v.prose_negation.found_in(&k) {
-            continue;
+            return None;
         }
-        for m in mentions(&s) {
-            let m = (m.start, m.end, m.transport);
-            if !out.contains(&m) {
-                out.push(m);
-            }
+        let m = mentions(&s);
+        Some((s, m))
+    })
+}
+
+/// A port named in running text: (first, last, transport or empty), in the order they appear.
+pub fn port_mentions(text: &str) -> Vec<(u16, u16, String)> {
+    let mut out: Vec<(u16, u16, String)> = Vec::new();
+    for m in sentence_mentions(text).flat_map(|(_, m)| m) {
+        let m = (m.start, m.end, m.transport);
+        if !out.contains(&m) {
+            out.push(m);
         }
     }
     out
@@ -255,7 +261,6 @@ pub fn port_mentions(text: &str) -> Vec<(u16, u16, String)> {
 
 /// Records for the ports that the document's prose names and its tables do not.
 pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRecord> {
-    let v = vocab();
     let in_tables: BTreeSet<u16> = table_records
         .iter()
         .flat_map(|r| [r.port_start, r.port_end])
@@ -266,12 +271,8 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
         let (Block::Paragraph { text, page } | Block::Note { text, page }) = b else {
             continue;
         };
-        for s in sentences(text) {
-            let k = key(&s);
-            if v.prose_boilerplate.found_in(&k) || v.prose_negation.found_in(&k) {
-                continue;
-            }
-            for m in mentions(&s) {
+        for (s, found) in sentence_mentions(text) {
+            for m in found {
                 if in_tables.contains(&m.start) {
                     continue;
                 }

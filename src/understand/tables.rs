@@ -573,10 +573,7 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                     transports: v.transports_in(&tr),
                     start,
                     end,
-                    qualifier: String::new(),
-                    configurable: false,
-                    default_port: false,
-                    marks: Vec::new(),
+                    ..Default::default()
                 })
                 .collect();
             let raws = vec![notes.clone(); specs.len()];
