@@ -17,6 +17,10 @@ pub struct Input {
 /// The sidecar suffix: `guide.txt.meta.toml` describes `guide.txt`.
 pub const SIDECAR_SUFFIX: &str = ".meta.toml";
 
+/// The extensions portolan reads, for messages about the others.
+pub const KNOWN_EXTENSIONS: &str = ".txt .text .md .markdown .mdown .html .htm .xhtml .pdf .adoc \
+     .asciidoc .asc .rst .rest .csv .tsv";
+
 /// The format of a file, from its extension; `None` for files that are not documents.
 pub fn format_of(path: &Path) -> Option<Format> {
     let name = path.file_name()?.to_str()?.to_lowercase();
@@ -29,16 +33,23 @@ pub fn format_of(path: &Path) -> Option<Format> {
         "txt" | "text" => Format::Text,
         "html" | "htm" | "xhtml" => Format::Html,
         "pdf" => Format::Pdf,
+        "adoc" | "asciidoc" | "asc" => Format::AsciiDoc,
+        "rst" | "rest" => Format::Rst,
+        "csv" | "tsv" => Format::Csv,
         _ => return None,
     })
 }
 
-/// Refines a text document's format from its content: pipe tables make it markdown.
+/// Refines a text document's format from its content: reStructuredText directives or section
+/// underlines make it reStructuredText, pipe tables make it markdown.
 pub fn sniff_text(format: Format, text_start: &[u8]) -> Format {
     if format != Format::Text {
         return format;
     }
     let s = String::from_utf8_lossy(text_start);
+    if looks_like_rst(&s) {
+        return Format::Rst;
+    }
     let pipe_table = s.lines().any(|l| {
         let t = l.trim();
         t.contains("---|") || t.contains("|---") || t.contains("|:--")
@@ -48,6 +59,38 @@ pub fn sniff_text(format: Format, text_start: &[u8]) -> Format {
     } else {
         Format::Text
     }
+}
+
+/// reStructuredText: an explicit directive (`.. list-table::`, `.. note::`), or a section title
+/// underlined with a punctuation character as long as the title together with a markup only
+/// reStructuredText has (``` ``literal`` ```, `:role:` text). Underlines alone are common in
+/// plain text dumps.
+fn looks_like_rst(s: &str) -> bool {
+    let lines: Vec<&str> = s.lines().collect();
+    let directive = lines.iter().any(|l| {
+        let t = l.trim_start();
+        t.strip_prefix(".. ").is_some_and(|rest| {
+            rest.split_once("::").is_some_and(|(name, _)| {
+                !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
+            })
+        })
+    });
+    let underlined = lines.windows(2).any(|w| {
+        let (title, under) = (w[0].trim_end(), w[1].trim_end());
+        let mut chars = under.chars();
+        let first = chars.next();
+        !title.trim().is_empty()
+            && !title.starts_with(' ')
+            && first.is_some_and(|c| "=-~^\"'`#*+".contains(c))
+            && under.chars().all(|c| Some(c) == first)
+            && under.chars().count() >= title.chars().count().max(3)
+            && !title.contains('|')
+    });
+    let markup = s.contains("``") || s.contains(":`");
+    directive || (underlined && markup)
 }
 
 fn hidden_or_vcs(name: &str) -> bool {

@@ -11,6 +11,10 @@ pub enum Format {
     Html,
     Markdown,
     Text,
+    AsciiDoc,
+    Rst,
+    /// Comma- or tab-separated spreadsheets (`.csv`, `.tsv`).
+    Csv,
 }
 
 impl Format {
@@ -20,6 +24,9 @@ impl Format {
             Format::Html => "html",
             Format::Markdown => "markdown",
             Format::Text => "text",
+            Format::AsciiDoc => "asciidoc",
+            Format::Rst => "rst",
+            Format::Csv => "csv",
         }
     }
 }
@@ -65,10 +72,35 @@ pub struct Table {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
-    Heading { text: String, page: Option<u32> },
-    Caption { text: String, page: Option<u32> },
-    Paragraph { text: String, page: Option<u32> },
-    Note { text: String, page: Option<u32> },
+    Heading {
+        text: String,
+        page: Option<u32>,
+    },
+    Caption {
+        text: String,
+        page: Option<u32>,
+    },
+    Paragraph {
+        text: String,
+        page: Option<u32>,
+    },
+    Note {
+        text: String,
+        page: Option<u32>,
+    },
+    /// One item of a bullet, numbered or definition list (`term: definition` for the last),
+    /// its text on one line; `depth` is 0 for a top-level item.
+    ListItem {
+        text: String,
+        depth: u8,
+        page: Option<u32>,
+    },
+    /// A literal or code block, as written (lines kept); `lang` is its info string, if any.
+    Code {
+        text: String,
+        lang: String,
+        page: Option<u32>,
+    },
     Table(Table),
 }
 
@@ -100,10 +132,12 @@ impl Document {
                 Block::Heading { text, .. }
                 | Block::Caption { text, .. }
                 | Block::Paragraph { text, .. }
-                | Block::Note { text, .. } => {
+                | Block::Note { text, .. }
+                | Block::ListItem { text, .. } => {
                     out.push_str(text);
                     out.push('\n');
                 }
+                Block::Code { .. } => {}
                 Block::Table(t) => {
                     out.push_str(&t.header.join(" "));
                     out.push('\n');

@@ -91,7 +91,12 @@ pub fn process(input: &Input) -> (Vec<PortRecord>, DocReport) {
 }
 
 fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord>, DocError> {
-    let format = discover::format_of(&input.path).unwrap_or(Format::Text);
+    let format = discover::format_of(&input.path).ok_or_else(|| {
+        DocError::Unsupported(format!(
+            "unknown document format (by its extension); portolan reads {}",
+            discover::KNOWN_EXTENSIONS
+        ))
+    })?;
     // the extension's format, so that a file that cannot be read still reports one
     report.format = format.as_str().to_string();
     let bytes = std::fs::read(&input.path)?;

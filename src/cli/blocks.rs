@@ -57,6 +57,23 @@ pub fn run(a: Args) -> Result<i32> {
             Block::Caption { text, page: p } => println!("{}caption: {text}", page(p)),
             Block::Paragraph { text, page: p } => println!("{}para: {text}", page(p)),
             Block::Note { text, page: p } => println!("{}note: {text}", page(p)),
+            Block::ListItem {
+                text,
+                depth,
+                page: p,
+            } => {
+                println!("{}{}- {text}", page(p), "  ".repeat(*depth as usize))
+            }
+            Block::Code {
+                text,
+                lang,
+                page: p,
+            } => {
+                println!("{}code {lang:?}:", page(p));
+                for l in text.lines() {
+                    println!("    {l}");
+                }
+            }
             Block::Table(t) => {
                 println!(
                     "{}table {} caption={:?} heading={:?}",

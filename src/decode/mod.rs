@@ -1,9 +1,12 @@
 //! Decoders: bytes of one format in, a [`Document`] out. A decoder knows its format and nothing
 //! after it. Adding a format touches one module here and the sniffing table in `discover`.
 
+pub mod asciidoc;
+pub mod csv;
 pub mod encoding;
 pub mod html;
 pub mod pdf;
+pub mod rst;
 pub mod text;
 
 use crate::document::{Block, Document, Format, Table, TableBody};
@@ -49,6 +52,24 @@ pub fn decode(bytes: &[u8], format: Format) -> Result<Document, DocError> {
         Format::Text | Format::Markdown => {
             let (text, note) = encoding::decode_text_noting(bytes)?;
             let mut doc = text::decode(&text, format);
+            doc.warnings.extend(note);
+            Ok(doc)
+        }
+        Format::AsciiDoc => {
+            let (text, note) = encoding::decode_text_noting(bytes)?;
+            let mut doc = asciidoc::decode(&text);
+            doc.warnings.extend(note);
+            Ok(doc)
+        }
+        Format::Rst => {
+            let (text, note) = encoding::decode_text_noting(bytes)?;
+            let mut doc = rst::decode(&text);
+            doc.warnings.extend(note);
+            Ok(doc)
+        }
+        Format::Csv => {
+            let (text, note) = encoding::decode_text_noting(bytes)?;
+            let mut doc = csv::decode(&text)?;
             doc.warnings.extend(note);
             Ok(doc)
         }
