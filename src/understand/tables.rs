@@ -283,12 +283,26 @@ pub struct Columns {
     pub direction: Option<usize>,
     pub notes: Vec<usize>,
     pub ports: Vec<(usize, Role)>,
+    /// Port columns headed by a transport name ("UDP", "TCP"): that transport for their ports.
+    pub port_transports: Vec<(usize, Transport)>,
 }
 
 impl Columns {
     pub fn from_header(header: &[String]) -> Columns {
         let v = vocab();
-        let roles: Vec<Option<Role>> = header.iter().map(|h| v.header_role(h)).collect();
+        let mut roles: Vec<Option<Role>> = header.iter().map(|h| v.header_role(h)).collect();
+        // a column headed only by a transport name ("Description | UDP | TCP") holds that
+        // transport's ports
+        let mut port_transports = Vec::new();
+        for (i, h) in header.iter().enumerate() {
+            let k = key(&take_marks(h).0);
+            if roles[i].is_none() && v.is_explicit_transport(k.trim()) {
+                if let Some(t) = v.transport_word(k.trim()) {
+                    roles[i] = Some(Role::Port);
+                    port_transports.push((i, t));
+                }
+            }
+        }
         let first = |r: Role| roles.iter().position(|x| *x == Some(r));
         let (listener, listener_guessed) = match first(Role::Listener) {
             Some(c) => (Some(c), false),
@@ -319,6 +333,7 @@ impl Columns {
             direction: first(Role::Direction),
             notes,
             ports,
+            port_transports,
             roles,
         }
     }
@@ -388,13 +403,51 @@ fn notes_flags(notes: &str) -> (bool, bool) {
     (d, c)
 }
 
+/// The side of a port (LABELING rules 8 and 12): a remote-port column or an outbound row is the
+/// other party's; any other port of a table about the documented component is its own.
 fn side_for(role: Role, dir: Option<Direction>) -> &'static str {
     match (role, dir) {
         (Role::RemotePort, _) => "remote",
         (_, Some(Direction::Outbound)) => "remote",
-        (Role::LocalPort, _) => "local",
-        (_, Some(Direction::Inbound | Direction::Bidirectional)) => "local",
-        _ => "",
+        _ => "local",
+    }
+}
+
+/// The longest title whose direction words are taken for its table's rows ("Inbound rules",
+/// "Ports the server listens on"); a longer one is a sentence about more than this table.
+const TITLE_DIRECTION_MAX_WORDS: usize = 12;
+
+/// What a table's title says about all its rows (LABELING rules 18 and 20).
+#[derive(Debug, Default)]
+struct TitleContext {
+    /// "A --> B": the destination, which owns the ports.
+    destination: Option<String>,
+    direction: Option<Direction>,
+}
+
+impl TitleContext {
+    fn of(title: &str) -> TitleContext {
+        let t = squash(title)
+            .replace("-- >", "-->")
+            .replace("< --", "<--")
+            .replace('→', "-->")
+            .replace('↔', "<-->");
+        let mut out = TitleContext::default();
+        if let Some((_, dst)) = t.split_once("<-->").or_else(|| t.split_once("<->")) {
+            out.destination = Some(squash(dst)).filter(|d| !d.is_empty());
+            out.direction = Some(Direction::Bidirectional);
+            return out;
+        }
+        if let Some((src, dst)) = t.split_once("-->").or_else(|| t.split_once("->")) {
+            if !src.trim().is_empty() {
+                out.destination = Some(squash(dst)).filter(|d| !d.is_empty());
+                return out;
+            }
+        }
+        if t.split_whitespace().count() <= TITLE_DIRECTION_MAX_WORDS {
+            out.direction = vocab().direction(&t);
+        }
+        out
     }
 }
 
@@ -423,6 +476,7 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
     } else {
         confidence
     };
+    let title = TitleContext::of(&t.title);
     let mut section = String::new();
     let mut last_listener = String::new();
     let mut placeholder_warnings = Vec::new();
@@ -470,6 +524,13 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
             .listener
             .map(|c| text_cell(&row[c]))
             .unwrap_or_default();
+        if cols.listener.is_none() || (cols.listener_guessed && listener.is_empty()) {
+            // a table of one connection ("Site server --> SQL Server"): the ports are the
+            // destination's
+            if let Some(d) = &title.destination {
+                listener = d.clone();
+            }
+        }
         if listener.is_empty() && cols.listener == Some(0) {
             listener = last_listener.clone();
         } else if listener.is_empty() {
@@ -478,7 +539,10 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
         } else {
             last_listener = listener.clone();
         }
-        let direction = cols.direction.and_then(|c| v.direction(&row[c]));
+        let direction = cols
+            .direction
+            .and_then(|c| v.direction(&row[c]))
+            .or(title.direction);
         // a side's own transport column, else the table's
         let transports_for = |role: Role| -> Vec<Transport> {
             let side = match role {
@@ -532,18 +596,18 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
             .flat_map(|c| take_marks(&row[c]).1)
             .collect();
         // each port cell's specs, with the raw text of each and how much less sure they are
-        let mut found: Vec<(Role, Vec<PortSpec>, Vec<String>, f64)> = Vec::new();
+        let mut found: Vec<(Role, Vec<PortSpec>, Vec<String>, f64, Option<usize>)> = Vec::new();
         let mut port_cells_empty = true;
         for &(pc, role) in &cols.ports {
             let cell = row[pc].trim();
             match parse_port_cell(cell) {
                 CellParse::Ports(specs) => {
                     let raws = vec![cell.to_string(); specs.len()];
-                    found.push((role, specs, raws, 0.0));
+                    found.push((role, specs, raws, 0.0, Some(pc)));
                 }
                 CellParse::NoPort if v.see_notes.found_in(&key(cell)) => {
                     let (specs, raws) = ports_in_notes_list(&notes);
-                    found.push((role, specs, raws, 0.15));
+                    found.push((role, specs, raws, 0.15, None));
                 }
                 CellParse::Placeholder => {
                     placeholder_warnings.push(format!(
@@ -577,10 +641,13 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                 })
                 .collect();
             let raws = vec![notes.clone(); specs.len()];
-            found.push((Role::Port, specs, raws, NOTES_PORT_PENALTY));
+            found.push((Role::Port, specs, raws, NOTES_PORT_PENALTY, None));
         }
-        for (role, specs, raws, penalty) in found {
-            let col_transports = transports_for(role);
+        for (role, specs, raws, penalty, col) in found {
+            let col_transports = match cols.port_transports.iter().find(|(c, _)| Some(*c) == col) {
+                Some((_, t)) => vec![*t],
+                None => transports_for(role),
+            };
             for (spec, raw) in specs.into_iter().zip(raws) {
                 let mut confidence = confidence - penalty;
                 if spec.transports.is_empty()
