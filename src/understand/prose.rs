@@ -6,7 +6,7 @@
 use crate::document::{Block, Document};
 use crate::normalize::{is_cjk, key, squash};
 use crate::record::PortRecord;
-use crate::vocab::vocab;
+use crate::vocab::{vocab, Direction};
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -267,11 +267,30 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
         .collect();
     let mut seen: BTreeSet<(u16, u16, String)> = BTreeSet::new();
     let mut out: Vec<PortRecord> = Vec::new();
+    // the direction the last heading states ("Inbound ports"), for the text under it
+    let mut heading_direction = None;
     for b in &doc.blocks {
-        let (Block::Paragraph { text, page } | Block::Note { text, page }) = b else {
-            continue;
+        let (text, page) = match b {
+            Block::Heading { text, .. } => {
+                heading_direction = (text.split_whitespace().count()
+                    <= crate::understand::tables::TITLE_DIRECTION_MAX_WORDS)
+                    .then(|| vocab().direction(text))
+                    .flatten();
+                continue;
+            }
+            Block::Paragraph { text, page }
+            | Block::Note { text, page }
+            | Block::ListItem { text, page, .. } => (text, page),
+            _ => continue,
         };
         for (s, found) in sentence_mentions(text) {
+            // the sentence's own direction words, else its heading's (LABELING 14, 18)
+            let direction = vocab().direction(&s).or(heading_direction);
+            let side = if direction == Some(Direction::Outbound) {
+                "remote"
+            } else {
+                "local"
+            };
             for m in found {
                 if in_tables.contains(&m.start) {
                     continue;
@@ -297,6 +316,8 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                     transport: m.transport,
                     port_start: m.start,
                     port_end: m.end,
+                    port_side: side.into(),
+                    direction: direction.map(|d| d.as_str().to_string()).unwrap_or_default(),
                     source: "prose".into(),
                     confidence: PROSE_CONFIDENCE,
                     raw: squash(&s),

@@ -415,7 +415,7 @@ fn side_for(role: Role, dir: Option<Direction>) -> &'static str {
 
 /// The longest title whose direction words are taken for its table's rows ("Inbound rules",
 /// "Ports the server listens on"); a longer one is a sentence about more than this table.
-const TITLE_DIRECTION_MAX_WORDS: usize = 12;
+pub const TITLE_DIRECTION_MAX_WORDS: usize = 12;
 
 /// What a table's title says about all its rows (LABELING rules 18 and 20).
 #[derive(Debug, Default)]
