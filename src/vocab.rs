@@ -172,6 +172,8 @@ pub enum Role {
     Purpose,
     /// The host/server role: the listener when nothing better names it.
     Host,
+    /// The last port of a range whose first port stands in the port column ("End port").
+    PortEnd,
     /// A column known to be about something else (source ports, IP addresses, file patterns).
     Ignore,
 }
@@ -192,6 +194,7 @@ impl Role {
             "purpose" => Role::Purpose,
             "host" => Role::Host,
             "ignore" => Role::Ignore,
+            "port_end" => Role::PortEnd,
             other => panic!("vocab.toml: unknown header role {other}"),
         }
     }

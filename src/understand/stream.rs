@@ -50,7 +50,7 @@ fn shape(cell: &str, has_transport_col: bool) -> Shape {
 
 fn accepts(role: Option<Role>, s: Shape) -> bool {
     match role {
-        Some(Role::LocalPort | Role::RemotePort | Role::Port) => {
+        Some(Role::LocalPort | Role::RemotePort | Role::Port | Role::PortEnd) => {
             matches!(s, Shape::Port | Shape::Placeholder)
         }
         Some(Role::Transport | Role::LocalTransport | Role::RemoteTransport) => {

@@ -281,6 +281,8 @@ pub struct Columns {
     pub local_transport: Option<usize>,
     pub remote_transport: Option<usize>,
     pub direction: Option<usize>,
+    /// The end of a range whose start is in the port column ("Start port | End port").
+    pub port_end: Option<usize>,
     pub notes: Vec<usize>,
     pub ports: Vec<(usize, Role)>,
     /// Port columns headed by a transport name ("UDP", "TCP"): that transport for their ports.
@@ -331,6 +333,7 @@ impl Columns {
             local_transport: first(Role::LocalTransport),
             remote_transport: first(Role::RemoteTransport),
             direction: first(Role::Direction),
+            port_end: first(Role::PortEnd),
             notes,
             ports,
             port_transports,
@@ -601,7 +604,16 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
         for &(pc, role) in &cols.ports {
             let cell = row[pc].trim();
             match parse_port_cell(cell) {
-                CellParse::Ports(specs) => {
+                CellParse::Ports(mut specs) => {
+                    // "Start port | End port": one port here and one there make a range
+                    let end = cols.port_end.map(|c| parse_port_cell(row[c].trim()));
+                    if let (Some(CellParse::Ports(ends)), [spec]) = (end, specs.as_mut_slice()) {
+                        if let [e] = ends.as_slice() {
+                            if spec.start == spec.end && e.start == e.end && e.start > spec.end {
+                                spec.end = e.start;
+                            }
+                        }
+                    }
                     let raws = vec![cell.to_string(); specs.len()];
                     found.push((role, specs, raws, 0.0, Some(pc)));
                 }
