@@ -172,6 +172,10 @@ pub enum Role {
     Purpose,
     /// The host/server role: the listener when nothing better names it.
     Host,
+    /// The party a connection comes from ("Source", "From", "送信元").
+    Source,
+    /// The party a connection goes to, which owns its port ("Destination", "To", "送信先").
+    Destination,
     /// The last port of a range whose first port stands in the port column ("End port").
     PortEnd,
     /// A column known to be about something else (source ports, IP addresses, file patterns).
@@ -195,6 +199,8 @@ impl Role {
             "host" => Role::Host,
             "ignore" => Role::Ignore,
             "port_end" => Role::PortEnd,
+            "source" => Role::Source,
+            "destination" => Role::Destination,
             other => panic!("vocab.toml: unknown header role {other}"),
         }
     }

@@ -57,7 +57,9 @@ fn accepts(role: Option<Role>, s: Shape) -> bool {
             matches!(s, Shape::Transport | Shape::Placeholder)
         }
         Some(Role::Direction) => matches!(s, Shape::Direction | Shape::Placeholder),
-        Some(Role::Listener | Role::Remote | Role::Host) => matches!(s, Shape::Short),
+        Some(Role::Listener | Role::Remote | Role::Host | Role::Source | Role::Destination) => {
+            matches!(s, Shape::Short)
+        }
         Some(Role::Notes | Role::Purpose) | None => {
             matches!(s, Shape::Short | Shape::Long | Shape::Direction)
         }

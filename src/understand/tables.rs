@@ -275,6 +275,8 @@ pub struct Columns {
     pub listener: Option<usize>,
     pub listener_guessed: bool,
     pub remote: Option<usize>,
+    pub source: Option<usize>,
+    pub destination: Option<usize>,
     pub host: Option<usize>,
     pub transport: Option<usize>,
     /// Transport columns of one side only ("Listener Protocol", "Remote Protocol").
@@ -306,9 +308,13 @@ impl Columns {
             }
         }
         let first = |r: Role| roles.iter().position(|x| *x == Some(r));
+        // a connection table's ports are its destination's (LABELING rule 13)
         let (listener, listener_guessed) = match first(Role::Listener) {
             Some(c) => (Some(c), false),
-            None => (first(Role::Purpose).or(first(Role::Host)), true),
+            None => match first(Role::Destination) {
+                Some(c) => (Some(c), false),
+                None => (first(Role::Purpose).or(first(Role::Host)), true),
+            },
         };
         let notes = roles
             .iter()
@@ -327,7 +333,9 @@ impl Columns {
         Columns {
             listener,
             listener_guessed,
-            remote: first(Role::Remote),
+            remote: first(Role::Remote).or(first(Role::Source)),
+            source: first(Role::Source),
+            destination: first(Role::Destination),
             host: first(Role::Host).filter(|h| Some(*h) != listener),
             transport: first(Role::Transport),
             local_transport: first(Role::LocalTransport),
@@ -416,6 +424,68 @@ fn side_for(role: Role, dir: Option<Direction>) -> &'static str {
     }
 }
 
+/// A party cell as compared: footnote marks, bracketed include tokens and case off.
+fn party_key(cell: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in take_marks(cell).0.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    key(&squash(&out)).trim().to_string()
+}
+
+/// The documented component in a connection table: the party its source and destination
+/// cells name most often (ties: the first met).
+fn home_party(rows: &[Vec<String>], cols: &[Option<usize>]) -> String {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for row in rows {
+        for c in cols.iter().flatten() {
+            let k = party_key(row.get(*c).map_or("", |s| s.as_str()));
+            if k.is_empty() {
+                continue;
+            }
+            match counts.iter_mut().find(|(p, _)| *p == k) {
+                Some(e) => e.1 += 1,
+                None => counts.push((k, 1)),
+            }
+        }
+    }
+    let best = counts.iter().map(|e| e.1).max().unwrap_or(0);
+    counts
+        .into_iter()
+        .find(|e| e.1 == best)
+        .map(|e| e.0)
+        .unwrap_or_default()
+}
+
+/// Words too common to tie two party names together.
+const PARTY_FILLER: [&str; 8] = ["all", "any", "the", "and", "other", "every", "each", "nodes"];
+
+/// A party is the documented component (or a part of it) when it names the home party, is
+/// named in it, or shares a distinctive word with it ("RKE2 server nodes", "All RKE2 nodes").
+fn is_home_party(cell: &str, home: &str) -> bool {
+    let k = party_key(cell);
+    if k.is_empty() || home.is_empty() {
+        return false;
+    }
+    if k.contains(home) || home.contains(&k) {
+        return true;
+    }
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3 && !PARTY_FILLER.contains(w))
+            .map(str::to_string)
+            .collect()
+    };
+    let hw = words(home);
+    words(&k).iter().any(|w| hw.contains(w))
+}
+
 /// The longest title whose direction words are taken for its table's rows ("Inbound rules",
 /// "Ports the server listens on"); a longer one is a sentence about more than this table.
 pub const TITLE_DIRECTION_MAX_WORDS: usize = 12;
@@ -480,6 +550,9 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
         confidence
     };
     let title = TitleContext::of(&t.title);
+    let home = cols
+        .destination
+        .map(|_| home_party(&rows, &[cols.source, cols.destination]));
     let mut section = String::new();
     let mut last_listener = String::new();
     let mut placeholder_warnings = Vec::new();
@@ -696,7 +769,16 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                         transport: tr.map(|t| t.as_str().to_string()).unwrap_or_default(),
                         port_start: spec.start,
                         port_end: spec.end,
-                        port_side: side_for(role, direction).to_string(),
+                        port_side: match (&home, cols.destination) {
+                            (Some(home), Some(dc)) if role == Role::Port => {
+                                if is_home_party(&row[dc], home) {
+                                    "local".to_string()
+                                } else {
+                                    "remote".to_string()
+                                }
+                            }
+                            _ => side_for(role, direction).to_string(),
+                        },
                         remote: remote.clone(),
                         direction: direction
                             .map(|d| d.as_str().to_string())
