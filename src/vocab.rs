@@ -31,6 +31,7 @@ struct RawVocab {
     port_cell: BTreeMap<String, PerLang>,
     blocks: BTreeMap<String, PerLang>,
     prose: BTreeMap<String, PerLang>,
+    parties: BTreeMap<String, PerLang>,
     scripts: BTreeMap<String, String>,
 }
 
@@ -49,6 +50,7 @@ impl RawVocab {
             ("port_cell", &self.port_cell),
             ("blocks", &self.blocks),
             ("prose", &self.prose),
+            ("parties", &self.parties),
         ] {
             for (name, p) in m {
                 out.push((format!("{group}.{name}"), p));
@@ -271,6 +273,8 @@ pub struct Vocab {
     pub flag_default: Phrases,
     pub no_port: Phrases,
     pub not_applicable: Phrases,
+    /// Parties outside the documented product (the Internet, any host, a cloud service).
+    pub outside_parties: Phrases,
     pub see_notes: Phrases,
     pub placeholder: Phrases,
     pub range_words: Phrases,
@@ -341,6 +345,7 @@ impl Vocab {
             no_port: Phrases::from_lang(section(&raw.port_cell, "no_port")),
             not_applicable: Phrases::from_lang(section(&raw.port_cell, "not_applicable")),
             see_notes: Phrases::from_lang(section(&raw.port_cell, "see_notes")),
+            outside_parties: Phrases::from_lang(section(&raw.parties, "outside")),
             placeholder: Phrases::from_lang(section(&raw.port_cell, "placeholder")),
             range_words: Phrases::from_lang(section(&raw.port_cell, "range_words")),
             range_prefixes: Phrases::from_lang(section(&raw.port_cell, "range_prefixes")),

@@ -446,7 +446,7 @@ fn home_party(rows: &[Vec<String>], cols: &[Option<usize>]) -> String {
     for row in rows {
         for c in cols.iter().flatten() {
             let k = party_key(row.get(*c).map_or("", |s| s.as_str()));
-            if k.is_empty() {
+            if k.is_empty() || vocab().outside_parties.found_in(&k) {
                 continue;
             }
             match counts.iter_mut().find(|(p, _)| *p == k) {
@@ -470,7 +470,7 @@ const PARTY_FILLER: [&str; 8] = ["all", "any", "the", "and", "other", "every", "
 /// named in it, or shares a distinctive word with it ("RKE2 server nodes", "All RKE2 nodes").
 fn is_home_party(cell: &str, home: &str) -> bool {
     let k = party_key(cell);
-    if k.is_empty() || home.is_empty() {
+    if k.is_empty() || home.is_empty() || vocab().outside_parties.found_in(&k) {
         return false;
     }
     if k.contains(home) || home.contains(&k) {
@@ -615,10 +615,17 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
         } else {
             last_listener = listener.clone();
         }
+        // the direction column's, else the title's, else a cell of the row that starts with a
+        // direction word ("Outbound mail", "Incoming connections from ...")
         let direction = cols
             .direction
             .and_then(|c| v.direction(&row[c]))
-            .or(title.direction);
+            .or(title.direction)
+            .or_else(|| {
+                (0..width)
+                    .filter(|c| !cols.ports.iter().any(|p| p.0 == *c))
+                    .find_map(|c| v.leading_direction(&row[c]))
+            });
         // a side's own transport column, else the table's
         let transports_for = |role: Role| -> Vec<Transport> {
             let side = match role {
