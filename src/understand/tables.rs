@@ -424,6 +424,28 @@ fn side_for(role: Role, dir: Option<Direction>) -> &'static str {
     }
 }
 
+/// Of several transport columns ("Protocol | Transport"), the one whose cells name TCP, UDP or
+/// SCTP most often; the first when none does.
+fn best_transport_column(cols: &Columns, rows: &[Vec<String>]) -> Option<usize> {
+    let v = vocab();
+    let candidates: Vec<usize> = (0..cols.roles.len())
+        .filter(|&c| cols.roles[c] == Some(Role::Transport))
+        .collect();
+    if candidates.len() < 2 {
+        return cols.transport;
+    }
+    let explicit = |c: usize| {
+        rows.iter()
+            .filter(|r| r.get(c).is_some_and(|t| !v.explicit_transports_in(t).is_empty()))
+            .count()
+    };
+    let best = candidates.iter().map(|&c| explicit(c)).max().unwrap_or(0);
+    if best == 0 {
+        return cols.transport;
+    }
+    candidates.into_iter().find(|&c| explicit(c) == best)
+}
+
 /// A party cell as compared: footnote marks, bracketed include tokens and case off.
 fn party_key(cell: &str) -> String {
     let mut out = String::new();
@@ -436,7 +458,9 @@ fn party_key(cell: &str) -> String {
             _ => {}
         }
     }
-    key(&squash(&out)).trim().to_string()
+    // an unresolved include token ("!INCLUDE") is not part of a name
+    let words: Vec<&str> = out.split_whitespace().filter(|w| !w.starts_with('!')).collect();
+    key(&words.join(" ")).trim().to_string()
 }
 
 /// The documented component in a connection table: the party its source and destination
@@ -550,6 +574,8 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
         confidence
     };
     let title = TitleContext::of(&t.title);
+    let mut cols = cols;
+    cols.transport = best_transport_column(&cols, &rows);
     let home = cols
         .destination
         .map(|_| home_party(&rows, &[cols.source, cols.destination]));
