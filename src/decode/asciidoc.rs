@@ -284,6 +284,8 @@ fn block_attrs(line: &str) -> Option<(String, HashMap<String, String>)> {
             if !opts.is_empty() {
                 named.insert("%".into(), opts.join(","));
             }
+        } else {
+            named.insert(i.to_string(), p.to_string());
         }
     }
     Some((style, named))
@@ -372,6 +374,7 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
     let mut para: Vec<String> = Vec::new();
     let mut pending = Pending { title: None, style: String::new(), named: HashMap::new() };
     let mut stack: Vec<String> = Vec::new();
+    let mut dstack: Vec<String> = Vec::new();
     let mut item: Option<(String, u8)> = None;
     let mut in_item = false;
 
@@ -438,7 +441,7 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
             i += 1;
             table(&body, sep, &pending, attrs, b, depth, start + 1);
             pending = Pending { title: None, style: String::new(), named: HashMap::new() };
-            stack.clear();
+            { stack.clear(); dstack.clear(); }
             continue;
         }
         if is_delim(t) {
@@ -496,7 +499,7 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
             if let Some(c) = SECTION.captures(t) {
                 b.heading(inline(&c[2], attrs));
                 pending = Pending { title: None, style: String::new(), named: HashMap::new() };
-                stack.clear();
+                { stack.clear(); dstack.clear(); }
                 i += 1;
                 continue;
             }
@@ -507,7 +510,7 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
                 if let Some(c) = next.chars().next() {
                     if "=-~^+".contains(c) && u >= 2 && next.chars().all(|x| x == c) && n.abs_diff(u) <= 2 && !t.starts_with(char::is_whitespace) && t.chars().any(char::is_alphanumeric) {
                         b.heading(inline(t, attrs));
-                        stack.clear();
+                        { stack.clear(); dstack.clear(); }
                         i += 2;
                         continue;
                     }
@@ -525,7 +528,7 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
                 continue;
             }
         }
-        if !in_item || item.is_none() {
+        {
             if let Some(c) = LIST.captures(t) {
                 flush!();
                 let marker = c[1].to_string();
@@ -539,7 +542,7 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
                 if let Some(c) = DLIST.captures(t) {
                     if para.is_empty() || item.is_some() {
                         flush!();
-                        let d = list_depth(&mut stack, &c[2]);
+                        let d = list_depth(&mut dstack, &c[2]);
                         let term = c[1].to_string();
                         let mut def = c.get(3).map_or(String::new(), |m| m.as_str().to_string());
                         i += 1;
@@ -582,7 +585,7 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
             continue;
         }
         if para.is_empty() {
-            stack.clear();
+            { stack.clear(); dstack.clear(); }
         }
         para.push(t.trim().to_string());
         i += 1;
@@ -738,7 +741,7 @@ fn table(body: &[&str], sep: char, p: &Pending, attrs: &Attrs, b: &mut BlockBuil
     };
     for c in cells {
         let text = match c.style {
-            'a' => flatten(&c.text, attrs, depth + 1),
+            'a' => flatten(c.text.trim_start(), attrs, depth + 1),
             'l' | 'm' | 'v' => squash(&c.text),
             _ => inline(&c.text.replace('\n', " "), attrs),
         };
