@@ -49,3 +49,8 @@ fuzz TARGET="decode_text":
 bench-pdf:
     cargo build --release
     python3 benches/pdf_compare.py
+
+# every real document with truth, scored per document and in total, against the last commit's
+# numbers in corpus-scores.txt (UPDATE=1 just corpus rewrites them)
+corpus:
+    scripts/corpus.sh
