@@ -353,6 +353,7 @@ fn list_depth(stack: &mut Vec<String>, marker: &str) -> u8 {
     }
 }
 
+#[allow(unused_assignments, clippy::only_used_in_recursion)]
 fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc: &mut Document) {
     // preprocessor: conditionals, includes
     let mut lines: Vec<&str> = Vec::new();
@@ -412,7 +413,6 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
     let mut stack: Vec<String> = Vec::new();
     let mut dstack: Vec<String> = Vec::new();
     let mut item: Option<(String, u8)> = None;
-    let mut in_item = false;
 
     macro_rules! flush {
         () => {
@@ -462,7 +462,6 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
         let t = line.trim_end();
         if t.trim().is_empty() {
             flush!();
-            in_item = false;
             i += 1;
             continue;
         }
@@ -481,7 +480,6 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
         }
         // list continuation
         if t == "+" && item.is_some() {
-            in_item = true;
             i += 1;
             continue;
         }
@@ -836,7 +834,7 @@ fn table(
         let mut buf = String::new();
         let mut esc = false;
         let mut count = 0usize;
-        let mut close = |buf: &mut String, cells: &mut Vec<RawCell>, is_sep: bool| {
+        let close = |buf: &mut String, cells: &mut Vec<RawCell>, is_sep: bool| {
             if !is_sep {
                 if let Some(c) = cells.last_mut() {
                     c.text.push_str(buf);
@@ -927,7 +925,7 @@ fn table(
         };
         for _ in 0..c.dup {
             let mut guard = 0;
-            while !occ.iter().any(|o| *o == 0) && guard < MAX_SPAN {
+            while !occ.contains(&0) && guard < MAX_SPAN {
                 finish(&mut cur, &mut rows, &mut occ);
                 guard += 1;
             }
