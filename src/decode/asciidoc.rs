@@ -13,7 +13,8 @@ const MAX_CELLS: usize = 2_000_000;
 /// A rowspan longer than this is cut (bounds the row loop).
 const MAX_SPAN: usize = 10_000;
 
-static SECTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(={1,6}|#{1,6})\s+(.+?)\s*$").unwrap());
+static SECTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(={1,6}|#{1,6})\s+(.+?)\s*$").unwrap());
 static ATTR_ENTRY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^:(!?[\w][\w-]*!?):(?:\s+(.*))?$").unwrap());
 static LIST: LazyLock<Regex> =
@@ -23,15 +24,18 @@ static DLIST: LazyLock<Regex> =
 static ADMON: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(NOTE|TIP|IMPORTANT|WARNING|CAUTION):\s+(.*)$").unwrap());
 static CELL_SPEC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(\d+)\*)?(?:(\d+)?(?:\.(\d+))?\+)?([<^>])?(?:\.([<^>]))?([adehlmsv])?$").unwrap()
+    Regex::new(r"^(?:(\d+)\*)?(?:(\d+)?(?:\.(\d+))?\+)?([<^>])?(?:\.([<^>]))?([adehlmsv])?$")
+        .unwrap()
 });
 static MACRO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(footnoteref|footnote|pass|link|xref|image|icon|kbd|btn|menu|anchor|indexterm2|indexterm|mailto|https?|ftp):([^\s\[]*)\[").unwrap()
 });
-static XREF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<<([^,>]+)(?:,\s*([^>]*))?>>").unwrap());
+static XREF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<<([^,>]+)(?:,\s*([^>]*))?>>").unwrap());
 static ATTR_REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{([\w][\w-]*)\}").unwrap());
 static MONO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`\+?([^`]*?)\+?`").unwrap());
-static PLUS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(^|[^\w+])\+([^+\s][^+]*?)\+($|[^\w+])").unwrap());
+static PLUS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(^|[^\w+])\+([^+\s][^+]*?)\+($|[^\w+])").unwrap());
 static STRONG2: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\*\*(.+?)\*\*").unwrap());
 static EMPH2: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"__(.+?)__").unwrap());
 static STRONG: LazyLock<Regex> =
@@ -140,7 +144,11 @@ fn macros(s: &str, depth: usize, keep: &mut Vec<String>) -> String {
         };
         out.push_str(rest.get(..m.start).unwrap_or(""));
         let content = rest.get(open + 1..close).unwrap_or("").replace("\\]", "]");
-        let text = content.split(",window=").next().unwrap_or("").trim_end_matches('^');
+        let text = content
+            .split(",window=")
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('^');
         let rendered = match name {
             "footnote" | "footnoteref" | "anchor" | "indexterm" | "icon" => String::new(),
             "pass" => {
@@ -212,7 +220,10 @@ fn inline(s: &str, attrs: &Attrs) -> String {
 }
 
 fn inline_depth(s: &str, attrs: &Attrs, depth: usize) -> String {
-    let s: String = s.chars().filter(|c| !('\u{F8F0}'..='\u{F8F1}').contains(c)).collect();
+    let s: String = s
+        .chars()
+        .filter(|c| !('\u{F8F0}'..='\u{F8F1}').contains(c))
+        .collect();
     let s = subst_attrs(&s, attrs);
     let mut keep: Vec<String> = Vec::new();
     let s = protect(&s, &MONO, 1, &mut keep, false);
@@ -233,7 +244,11 @@ fn inline_depth(s: &str, attrs: &Attrs, depth: usize) -> String {
     let s = strip_loop(s, &STRONG, "$1$2$3");
     let s = strip_loop(s, &EMPH, "$1$2$3");
     let s = s.replace("\\*", "*").replace("\\_", "_");
-    let s = s.trim_end().strip_suffix(" +").unwrap_or(s.trim_end()).to_string();
+    let s = s
+        .trim_end()
+        .strip_suffix(" +")
+        .unwrap_or(s.trim_end())
+        .to_string();
     // restore protected text
     let mut out = String::new();
     let mut rest = s.as_str();
@@ -244,13 +259,19 @@ fn inline_depth(s: &str, attrs: &Attrs, depth: usize) -> String {
             rest = after;
             continue;
         };
-        let n: usize = after.get(..j).and_then(|x| x.parse().ok()).unwrap_or(usize::MAX);
+        let n: usize = after
+            .get(..j)
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(usize::MAX);
         out.push_str(keep.get(n).map_or("", |x| x.as_str()));
         rest = after.get(j + '\u{F8F1}'.len_utf8()..).unwrap_or("");
     }
     out.push_str(rest);
     let out = squash(&out.replace(" +\n", " "));
-    out.replace(" ,", ",").replace(" .", ".").replace("( ", "(").replace(" )", ")")
+    out.replace(" ,", ",")
+        .replace(" .", ".")
+        .replace("( ", "(")
+        .replace(" )", ")")
 }
 
 /// Block attribute line `[...]`: (style, named attributes, options).
@@ -279,7 +300,13 @@ fn block_attrs(line: &str) -> Option<(String, HashMap<String, String>)> {
             named.insert(k.trim().to_string(), v.trim().to_string());
         } else if i == 0 {
             let mut it = p.split('%');
-            style = it.next().unwrap_or("").split(['#', '.']).next().unwrap_or("").to_string();
+            style = it
+                .next()
+                .unwrap_or("")
+                .split(['#', '.'])
+                .next()
+                .unwrap_or("")
+                .to_string();
             let opts: Vec<&str> = it.collect();
             if !opts.is_empty() {
                 named.insert("%".into(), opts.join(","));
@@ -293,7 +320,9 @@ fn block_attrs(line: &str) -> Option<(String, HashMap<String, String>)> {
 
 fn is_delim(t: &str) -> bool {
     let t = t.trim_end();
-    let Some(first) = t.chars().next() else { return false };
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
     (t.len() >= 4 && "-.=*_+/".contains(first) && t.chars().all(|c| c == first)) || t == "--"
 }
 
@@ -324,13 +353,17 @@ fn list_depth(stack: &mut Vec<String>, marker: &str) -> u8 {
     }
 }
 
+#[allow(unused_assignments, clippy::only_used_in_recursion)]
 fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc: &mut Document) {
     // preprocessor: conditionals, includes
     let mut lines: Vec<&str> = Vec::new();
     let mut skip: Vec<bool> = Vec::new();
     for l in text.lines() {
         let t = l.trim_end();
-        if let Some(rest) = t.strip_prefix("ifdef::").or_else(|| t.strip_prefix("ifndef::")) {
+        if let Some(rest) = t
+            .strip_prefix("ifdef::")
+            .or_else(|| t.strip_prefix("ifndef::"))
+        {
             let neg = t.starts_with("ifndef");
             if let Some((names, content)) = rest.split_once('[') {
                 let defined = names.split([',', '+']).any(|n| attrs.contains_key(n));
@@ -372,31 +405,54 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
     }
     let mut i = 0usize;
     let mut para: Vec<String> = Vec::new();
-    let mut pending = Pending { title: None, style: String::new(), named: HashMap::new() };
+    let mut pending = Pending {
+        title: None,
+        style: String::new(),
+        named: HashMap::new(),
+    };
     let mut stack: Vec<String> = Vec::new();
     let mut dstack: Vec<String> = Vec::new();
     let mut item: Option<(String, u8)> = None;
-    let mut in_item = false;
 
     macro_rules! flush {
         () => {
             if let Some((t, d)) = item.take() {
-                b.blocks.push(Block::ListItem { text: inline(&t, attrs), depth: d, page: None });
+                b.blocks.push(Block::ListItem {
+                    text: inline(&t, attrs),
+                    depth: d,
+                    page: None,
+                });
             }
             if !para.is_empty() {
                 let joined = para.join(" ");
                 para.clear();
                 if let Some(c) = ADMON.captures(&joined) {
-                    b.blocks.push(Block::Note { text: inline(&c[2], attrs), page: None });
-                } else if matches!(pending.style.as_str(), "NOTE" | "TIP" | "IMPORTANT" | "WARNING" | "CAUTION") {
-                    b.blocks.push(Block::Note { text: inline(&joined, attrs), page: None });
+                    b.blocks.push(Block::Note {
+                        text: inline(&c[2], attrs),
+                        page: None,
+                    });
+                } else if matches!(
+                    pending.style.as_str(),
+                    "NOTE" | "TIP" | "IMPORTANT" | "WARNING" | "CAUTION"
+                ) {
+                    b.blocks.push(Block::Note {
+                        text: inline(&joined, attrs),
+                        page: None,
+                    });
                 } else {
                     let t = inline(&joined, attrs);
                     if !t.is_empty() {
-                        b.blocks.push(Block::Paragraph { text: t, page: None });
+                        b.blocks.push(Block::Paragraph {
+                            text: t,
+                            page: None,
+                        });
                     }
                 }
-                pending = Pending { title: None, style: String::new(), named: HashMap::new() };
+                pending = Pending {
+                    title: None,
+                    style: String::new(),
+                    named: HashMap::new(),
+                };
             }
         };
     }
@@ -406,7 +462,6 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
         let t = line.trim_end();
         if t.trim().is_empty() {
             flush!();
-            in_item = false;
             i += 1;
             continue;
         }
@@ -425,7 +480,6 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
         }
         // list continuation
         if t == "+" && item.is_some() {
-            in_item = true;
             i += 1;
             continue;
         }
@@ -440,8 +494,15 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
             }
             i += 1;
             table(&body, sep, &pending, attrs, b, depth, start + 1);
-            pending = Pending { title: None, style: String::new(), named: HashMap::new() };
-            { stack.clear(); dstack.clear(); }
+            pending = Pending {
+                title: None,
+                style: String::new(),
+                named: HashMap::new(),
+            };
+            {
+                stack.clear();
+                dstack.clear();
+            }
             continue;
         }
         if is_delim(t) {
@@ -455,29 +516,55 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
             }
             i += 1;
             let style = pending.style.clone();
-            let admon = matches!(style.as_str(), "NOTE" | "TIP" | "IMPORTANT" | "WARNING" | "CAUTION");
+            let admon = matches!(
+                style.as_str(),
+                "NOTE" | "TIP" | "IMPORTANT" | "WARNING" | "CAUTION"
+            );
             if let Some(title) = pending.title.take() {
-                b.blocks.push(Block::Caption { text: inline(&title, attrs), page: None });
+                b.blocks.push(Block::Caption {
+                    text: inline(&title, attrs),
+                    page: None,
+                });
             }
-            if first == '-' && t != "--" || first == '.' || style == "source" || style == "listing" || style == "literal" {
+            if first == '-' && t != "--"
+                || first == '.'
+                || style == "source"
+                || style == "listing"
+                || style == "literal"
+            {
                 let lang = if style == "source" {
                     pending.named.get("language").cloned().unwrap_or_default()
                 } else {
                     String::new()
                 };
-                let lang = if lang.is_empty() { pending.named.get("1").cloned().unwrap_or(lang) } else { lang };
-                b.blocks.push(Block::Code { text: body.join("\n"), lang, page: None });
+                let lang = if lang.is_empty() {
+                    pending.named.get("1").cloned().unwrap_or(lang)
+                } else {
+                    lang
+                };
+                b.blocks.push(Block::Code {
+                    text: body.join("\n"),
+                    lang,
+                    page: None,
+                });
             } else if first == '+' || first == '/' {
                 // passthrough or comment: dropped
             } else if admon || depth + 1 >= MAX_DEPTH {
                 let t = flatten(&body.join("\n"), attrs, depth + 1);
                 if !t.is_empty() {
-                    b.blocks.push(Block::Note { text: t, page: None });
+                    b.blocks.push(Block::Note {
+                        text: t,
+                        page: None,
+                    });
                 }
             } else {
                 parse(&body.join("\n"), attrs, b, depth + 1, doc);
             }
-            pending = Pending { title: None, style: String::new(), named: HashMap::new() };
+            pending = Pending {
+                title: None,
+                style: String::new(),
+                named: HashMap::new(),
+            };
             continue;
         }
         if para.is_empty() && item.is_none() {
@@ -498,8 +585,15 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
             }
             if let Some(c) = SECTION.captures(t) {
                 b.heading(inline(&c[2], attrs));
-                pending = Pending { title: None, style: String::new(), named: HashMap::new() };
-                { stack.clear(); dstack.clear(); }
+                pending = Pending {
+                    title: None,
+                    style: String::new(),
+                    named: HashMap::new(),
+                };
+                {
+                    stack.clear();
+                    dstack.clear();
+                }
                 i += 1;
                 continue;
             }
@@ -508,9 +602,18 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
                 let n = t.chars().count();
                 let u = next.chars().count();
                 if let Some(c) = next.chars().next() {
-                    if "=-~^+".contains(c) && u >= 2 && next.chars().all(|x| x == c) && n.abs_diff(u) <= 2 && !t.starts_with(char::is_whitespace) && t.chars().any(char::is_alphanumeric) {
+                    if "=-~^+".contains(c)
+                        && u >= 2
+                        && next.chars().all(|x| x == c)
+                        && n.abs_diff(u) <= 2
+                        && !t.starts_with(char::is_whitespace)
+                        && t.chars().any(char::is_alphanumeric)
+                    {
                         b.heading(inline(t, attrs));
-                        { stack.clear(); dstack.clear(); }
+                        {
+                            stack.clear();
+                            dstack.clear();
+                        }
                         i += 2;
                         continue;
                     }
@@ -522,9 +625,17 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
                     body.push(lines[i]);
                     i += 1;
                 }
-                let ind = body.iter().map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+                let ind = body
+                    .iter()
+                    .map(|l| l.len() - l.trim_start().len())
+                    .min()
+                    .unwrap_or(0);
                 let text: Vec<&str> = body.iter().map(|l| l.get(ind..).unwrap_or(l)).collect();
-                b.blocks.push(Block::Code { text: text.join("\n"), lang: String::new(), page: None });
+                b.blocks.push(Block::Code {
+                    text: text.join("\n"),
+                    lang: String::new(),
+                    page: None,
+                });
                 continue;
             }
         }
@@ -532,7 +643,12 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
             if let Some(c) = LIST.captures(t) {
                 flush!();
                 let marker = c[1].to_string();
-                let marker = if marker.ends_with('.') && marker.len() > 1 && !marker.starts_with('.') { ".".into() } else { marker };
+                let marker =
+                    if marker.ends_with('.') && marker.len() > 1 && !marker.starts_with('.') {
+                        ".".into()
+                    } else {
+                        marker
+                    };
                 let d = list_depth(&mut stack, &marker);
                 item = Some((c[2].to_string(), d));
                 i += 1;
@@ -553,7 +669,14 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
                                 k += 1;
                             }
                             let nx = lines.get(k).map_or("", |l| l.trim_end());
-                            if !nx.is_empty() && !LIST.is_match(nx) && !DLIST.is_match(nx) && !is_delim(nx) && is_table_delim(nx).is_none() && !nx.starts_with("include::") && block_attrs(nx).is_none() {
+                            if !nx.is_empty()
+                                && !LIST.is_match(nx)
+                                && !DLIST.is_match(nx)
+                                && !is_delim(nx)
+                                && is_table_delim(nx).is_none()
+                                && !nx.starts_with("include::")
+                                && block_attrs(nx).is_none()
+                            {
                                 let mut parts = Vec::new();
                                 while k < lines.len() && !lines[k].trim().is_empty() {
                                     let l = lines[k].trim();
@@ -567,7 +690,11 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
                                 i = k;
                             }
                         }
-                        let text = if def.is_empty() { term } else { format!("{term}: {def}") };
+                        let text = if def.is_empty() {
+                            term
+                        } else {
+                            format!("{term}: {def}")
+                        };
                         item = Some((text, d));
                         continue;
                     }
@@ -585,7 +712,10 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
             continue;
         }
         if para.is_empty() {
-            { stack.clear(); dstack.clear(); }
+            {
+                stack.clear();
+                dstack.clear();
+            }
         }
         para.push(t.trim().to_string());
         i += 1;
@@ -606,7 +736,10 @@ fn flatten(text: &str, attrs: &Attrs, depth: usize) -> String {
     for blk in &b.blocks {
         let (t, list) = match blk {
             Block::ListItem { text, .. } => (text.clone(), true),
-            Block::Heading { text, .. } | Block::Caption { text, .. } | Block::Paragraph { text, .. } | Block::Note { text, .. } => (text.clone(), false),
+            Block::Heading { text, .. }
+            | Block::Caption { text, .. }
+            | Block::Paragraph { text, .. }
+            | Block::Note { text, .. } => (text.clone(), false),
             Block::Code { text, .. } => (squash(text), false),
             Block::Table(t) => {
                 let mut s = t.header.join(" ");
@@ -640,13 +773,20 @@ struct RawCell {
 
 fn parse_spec(s: &str) -> Option<RawCell> {
     let c = CELL_SPEC.captures(s)?;
-    let n = |k: usize, d: usize| c.get(k).and_then(|m| m.as_str().parse::<usize>().ok()).unwrap_or(d);
+    let n = |k: usize, d: usize| {
+        c.get(k)
+            .and_then(|m| m.as_str().parse::<usize>().ok())
+            .unwrap_or(d)
+    };
     Some(RawCell {
         text: String::new(),
         dup: n(1, 1).clamp(1, 1000),
         colspan: n(2, 1).clamp(1, 1000),
         rowspan: n(3, 1).clamp(1, MAX_SPAN),
-        style: c.get(6).and_then(|m| m.as_str().chars().next()).unwrap_or('d'),
+        style: c
+            .get(6)
+            .and_then(|m| m.as_str().chars().next())
+            .unwrap_or('d'),
     })
 }
 
@@ -656,14 +796,30 @@ fn cols_count(spec: &str) -> usize {
         return n.min(1000);
     }
     s.split([',', ';'])
-        .map(|p| p.split_once('*').and_then(|(n, _)| n.trim().parse::<usize>().ok()).unwrap_or(1))
+        .map(|p| {
+            p.split_once('*')
+                .and_then(|(n, _)| n.trim().parse::<usize>().ok())
+                .unwrap_or(1)
+        })
         .sum::<usize>()
         .min(1000)
 }
 
 #[allow(clippy::too_many_arguments)]
-fn table(body: &[&str], sep: char, p: &Pending, attrs: &Attrs, b: &mut BlockBuilder, depth: usize, line: usize) {
-    let sep = p.named.get("separator").and_then(|s| s.trim_matches('"').chars().next()).unwrap_or(sep);
+fn table(
+    body: &[&str],
+    sep: char,
+    p: &Pending,
+    attrs: &Attrs,
+    b: &mut BlockBuilder,
+    depth: usize,
+    line: usize,
+) {
+    let sep = p
+        .named
+        .get("separator")
+        .and_then(|s| s.trim_matches('"').chars().next())
+        .unwrap_or(sep);
     let mut cells: Vec<RawCell> = Vec::new();
     let mut first_line_cells = 0usize;
     let mut first_line: Option<usize> = None;
@@ -678,7 +834,7 @@ fn table(body: &[&str], sep: char, p: &Pending, attrs: &Attrs, b: &mut BlockBuil
         let mut buf = String::new();
         let mut esc = false;
         let mut count = 0usize;
-        let mut close = |buf: &mut String, cells: &mut Vec<RawCell>, is_sep: bool| {
+        let close = |buf: &mut String, cells: &mut Vec<RawCell>, is_sep: bool| {
             if !is_sep {
                 if let Some(c) = cells.last_mut() {
                     c.text.push_str(buf);
@@ -689,12 +845,24 @@ fn table(body: &[&str], sep: char, p: &Pending, attrs: &Attrs, b: &mut BlockBuil
             }
             // the spec is the last word before the separator
             let (before, spec) = match buf.rfind(char::is_whitespace) {
-                Some(k) => (buf.get(..k).unwrap_or(""), buf.get(k..).unwrap_or("").trim()),
+                Some(k) => (
+                    buf.get(..k).unwrap_or(""),
+                    buf.get(k..).unwrap_or("").trim(),
+                ),
                 None => ("", buf.as_str()),
             };
             let (before, raw) = match parse_spec(spec) {
                 Some(r) if !spec.is_empty() => (before.to_string(), r),
-                _ => (buf.clone(), RawCell { text: String::new(), colspan: 1, rowspan: 1, dup: 1, style: 'd' }),
+                _ => (
+                    buf.clone(),
+                    RawCell {
+                        text: String::new(),
+                        colspan: 1,
+                        rowspan: 1,
+                        dup: 1,
+                        style: 'd',
+                    },
+                ),
             };
             if let Some(c) = cells.last_mut() {
                 c.text.push_str(&before);
@@ -722,13 +890,23 @@ fn table(body: &[&str], sep: char, p: &Pending, attrs: &Attrs, b: &mut BlockBuil
             implicit_header = body.get(li + 1).is_some_and(|n| n.trim().is_empty());
         }
     }
-    let opts = format!("{},{}", p.named.get("options").map_or("", |s| s.as_str()), p.named.get("%").map_or("", |s| s.as_str()));
+    let opts = format!(
+        "{},{}",
+        p.named.get("options").map_or("", |s| s.as_str()),
+        p.named.get("%").map_or("", |s| s.as_str())
+    );
     let header = if opts.contains("noheader") {
         false
     } else {
         opts.contains("header") || implicit_header
     };
-    let ncols = p.named.get("cols").map(|c| cols_count(c)).filter(|n| *n > 0).unwrap_or(first_line_cells).max(1);
+    let ncols = p
+        .named
+        .get("cols")
+        .map(|c| cols_count(c))
+        .filter(|n| *n > 0)
+        .unwrap_or(first_line_cells)
+        .max(1);
     // rows, tracking columns covered by rowspans from above
     let mut rows: Vec<Vec<SpanCell>> = Vec::new();
     let mut cur: Vec<SpanCell> = Vec::new();
@@ -747,16 +925,23 @@ fn table(body: &[&str], sep: char, p: &Pending, attrs: &Attrs, b: &mut BlockBuil
         };
         for _ in 0..c.dup {
             let mut guard = 0;
-            while !occ.iter().any(|o| *o == 0) && guard < MAX_SPAN {
+            while !occ.contains(&0) && guard < MAX_SPAN {
                 finish(&mut cur, &mut rows, &mut occ);
                 guard += 1;
             }
-            let Some(col) = occ.iter().position(|o| *o == 0) else { break };
+            let Some(col) = occ.iter().position(|o| *o == 0) else {
+                break;
+            };
             let cs = c.colspan.min(ncols - col).max(1);
             for o in occ.iter_mut().skip(col).take(cs) {
                 *o = c.rowspan;
             }
-            cur.push(SpanCell { text: text.clone(), colspan: cs, rowspan: c.rowspan, th: false });
+            cur.push(SpanCell {
+                text: text.clone(),
+                colspan: cs,
+                rowspan: c.rowspan,
+                th: false,
+            });
             if occ.iter().all(|o| *o > 0) {
                 finish(&mut cur, &mut rows, &mut occ);
             }
@@ -767,13 +952,26 @@ fn table(body: &[&str], sep: char, p: &Pending, attrs: &Attrs, b: &mut BlockBuil
     }
     let mut source: Vec<(Vec<SpanCell>, bool, u32)> = Vec::new();
     if !header {
-        source.push((vec![SpanCell { text: String::new(), colspan: 1, rowspan: 1, th: true }], true, 0));
+        source.push((
+            vec![SpanCell {
+                text: String::new(),
+                colspan: 1,
+                rowspan: 1,
+                th: true,
+            }],
+            true,
+            0,
+        ));
     }
     for (k, r) in rows.into_iter().enumerate() {
         source.push((r, header && k == 0, 0));
     }
     let g = resolve_grid(source, MAX_CELLS);
-    let head = if g.header.iter().all(|h| h.is_empty()) { Vec::new() } else { g.header };
+    let head = if g.header.iter().all(|h| h.is_empty()) {
+        Vec::new()
+    } else {
+        g.header
+    };
     let caption = p.title.as_ref().map(|t| inline(t, attrs));
     b.table(head, caption, TableBody::Grid(g.rows), line);
 }
@@ -795,7 +993,15 @@ mod tests {
         let d = decode(".Ports\n[cols=\"2,1\",options=\"header\"]\n|===\n| Port | Proto\n| 80 | TCP\n.2+| 443 | TCP\n| UDP\n2+| all\n|===\n");
         let (h, r) = grid(&d, 0);
         assert_eq!(h, vec!["Port", "Proto"]);
-        assert_eq!(r, vec![vec!["80", "TCP"], vec!["443", "TCP"], vec!["443", "UDP"], vec!["all", ""]]);
+        assert_eq!(
+            r,
+            vec![
+                vec!["80", "TCP"],
+                vec!["443", "TCP"],
+                vec!["443", "UDP"],
+                vec!["all", ""]
+            ]
+        );
         assert_eq!(d.tables().next().unwrap().caption.as_deref(), Some("Ports"));
     }
 
@@ -819,29 +1025,124 @@ mod tests {
     fn lists_dlists_notes_code() {
         let d = decode("== Sec\n\n* a *b*\n** c\n+\nmore\n. n\n\nTerm:: def\nOther::\n\nlater def\n\nNOTE: note _it_\n\n[source,sh]\n----\nls 80\n----\n\n literal\n\npara one\npara two\n// comment\n");
         let b = &d.blocks;
-        assert_eq!(b[0], Block::Heading { text: "Sec".into(), page: None });
-        assert_eq!(b[1], Block::ListItem { text: "a b".into(), depth: 0, page: None });
-        assert_eq!(b[2], Block::ListItem { text: "c more".into(), depth: 1, page: None });
-        assert_eq!(b[3], Block::ListItem { text: "n".into(), depth: 2, page: None });
-        assert_eq!(b[4], Block::ListItem { text: "Term: def".into(), depth: 0, page: None });
-        assert_eq!(b[5], Block::ListItem { text: "Other: later def".into(), depth: 0, page: None });
-        assert_eq!(b[6], Block::Note { text: "note it".into(), page: None });
-        assert_eq!(b[7], Block::Code { text: "ls 80".into(), lang: "sh".into(), page: None });
-        assert_eq!(b[8], Block::Code { text: "literal".into(), lang: String::new(), page: None });
-        assert_eq!(b[9], Block::Paragraph { text: "para one para two".into(), page: None });
+        assert_eq!(
+            b[0],
+            Block::Heading {
+                text: "Sec".into(),
+                page: None
+            }
+        );
+        assert_eq!(
+            b[1],
+            Block::ListItem {
+                text: "a b".into(),
+                depth: 0,
+                page: None
+            }
+        );
+        assert_eq!(
+            b[2],
+            Block::ListItem {
+                text: "c more".into(),
+                depth: 1,
+                page: None
+            }
+        );
+        assert_eq!(
+            b[3],
+            Block::ListItem {
+                text: "n".into(),
+                depth: 2,
+                page: None
+            }
+        );
+        assert_eq!(
+            b[4],
+            Block::ListItem {
+                text: "Term: def".into(),
+                depth: 0,
+                page: None
+            }
+        );
+        assert_eq!(
+            b[5],
+            Block::ListItem {
+                text: "Other: later def".into(),
+                depth: 0,
+                page: None
+            }
+        );
+        assert_eq!(
+            b[6],
+            Block::Note {
+                text: "note it".into(),
+                page: None
+            }
+        );
+        assert_eq!(
+            b[7],
+            Block::Code {
+                text: "ls 80".into(),
+                lang: "sh".into(),
+                page: None
+            }
+        );
+        assert_eq!(
+            b[8],
+            Block::Code {
+                text: "literal".into(),
+                lang: String::new(),
+                page: None
+            }
+        );
+        assert_eq!(
+            b[9],
+            Block::Paragraph {
+                text: "para one para two".into(),
+                page: None
+            }
+        );
     }
 
     #[test]
     fn setext_and_conditionals_and_inline() {
         let d = decode("ifdef::x[]\nHidden\n------\nendif::x[]\nTitle\n=====\n\nSee link:http://a[the site], <<id,here>> and xref:a.adoc[B].\n\n[NOTE]\n====\nboxed\n====\n");
-        assert_eq!(d.blocks[0], Block::Heading { text: "Title".into(), page: None });
-        assert_eq!(d.blocks[1], Block::Paragraph { text: "See the site, here and B.".into(), page: None });
-        assert_eq!(d.blocks[2], Block::Note { text: "boxed".into(), page: None });
+        assert_eq!(
+            d.blocks[0],
+            Block::Heading {
+                text: "Title".into(),
+                page: None
+            }
+        );
+        assert_eq!(
+            d.blocks[1],
+            Block::Paragraph {
+                text: "See the site, here and B.".into(),
+                page: None
+            }
+        );
+        assert_eq!(
+            d.blocks[2],
+            Block::Note {
+                text: "boxed".into(),
+                page: None
+            }
+        );
     }
 
     #[test]
     fn no_panic_on_odd_input() {
-        for s in ["|===", "[", "|===\n2+|é|\n|===", ":a: {a}\n{a}", "footnote:[", "é*é_é`", "a::\n", ".\n", "|===\n.99999+| x\n|==="] {
+        for s in [
+            "|===",
+            "[",
+            "|===\n2+|é|\n|===",
+            ":a: {a}\n{a}",
+            "footnote:[",
+            "é*é_é`",
+            "a::\n",
+            ".\n",
+            "|===\n.99999+| x\n|===",
+        ] {
             let _ = decode(s);
         }
     }
