@@ -64,10 +64,10 @@ static SLASH: LazyLock<Regex> =
 static DASH_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([A-Za-z][A-Za-z0-9/ ()._+-]{0,40}?)\s*[—–]\s*(\d{2,5})\b").unwrap()
 });
-/// "UDP 40000-41999", "TCP 8443" in running text: a transport name right before the number.
+/// "UDP 40000-41999", "TCP 8443", "TCP/5000" in running text: a transport name right before the number.
 static TRANSPORT_NUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(tcp|udp|sctp)\s*{NUM}(?:\s*(?:-|~|{})\s*{NUM})?",
+        r"(?i)\b(tcp|udp|sctp)(?:\s*|/|:){NUM}(?:\s*(?:-|~|{})\s*{NUM})?",
         alternation(&vocab().range_words)
     ))
     .expect("prose pattern")
@@ -317,7 +317,9 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                     port_start: m.start,
                     port_end: m.end,
                     port_side: side.into(),
-                    direction: direction.map(|d| d.as_str().to_string()).unwrap_or_default(),
+                    direction: direction
+                        .map(|d| d.as_str().to_string())
+                        .unwrap_or_default(),
                     source: "prose".into(),
                     confidence: PROSE_CONFIDENCE,
                     raw: squash(&s),

@@ -436,7 +436,10 @@ fn best_transport_column(cols: &Columns, rows: &[Vec<String>]) -> Option<usize> 
     }
     let explicit = |c: usize| {
         rows.iter()
-            .filter(|r| r.get(c).is_some_and(|t| !v.explicit_transports_in(t).is_empty()))
+            .filter(|r| {
+                r.get(c)
+                    .is_some_and(|t| !v.explicit_transports_in(t).is_empty())
+            })
             .count()
     };
     let best = candidates.iter().map(|&c| explicit(c)).max().unwrap_or(0);
@@ -459,7 +462,10 @@ fn party_key(cell: &str) -> String {
         }
     }
     // an unresolved include token ("!INCLUDE") is not part of a name
-    let words: Vec<&str> = out.split_whitespace().filter(|w| !w.starts_with('!')).collect();
+    let words: Vec<&str> = out
+        .split_whitespace()
+        .filter(|w| !w.starts_with('!'))
+        .collect();
     key(&words.join(" ")).trim().to_string()
 }
 
@@ -488,7 +494,9 @@ fn home_party(rows: &[Vec<String>], cols: &[Option<usize>]) -> String {
 }
 
 /// Words too common to tie two party names together.
-const PARTY_FILLER: [&str; 8] = ["all", "any", "the", "and", "other", "every", "each", "nodes"];
+const PARTY_FILLER: [&str; 8] = [
+    "all", "any", "the", "and", "other", "every", "each", "nodes",
+];
 
 /// A party is the documented component (or a part of it) when it names the home party, is
 /// named in it, or shares a distinctive word with it ("RKE2 server nodes", "All RKE2 nodes").
