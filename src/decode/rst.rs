@@ -173,7 +173,7 @@ fn parse(lines: &[&str], b: &mut BlockBuilder, depth: usize, list_depth: u8) {
             continue;
         }
         // field list
-        if let Some(f) = t.strip_prefix(':') {
+        if let Some(f) = t.strip_prefix(':').filter(|f| !f.starts_with(':')) {
             if let Some(k) = f
                 .find(": ")
                 .or_else(|| f.strip_suffix(':').map(|x| x.len()))
@@ -202,6 +202,7 @@ fn parse(lines: &[&str], b: &mut BlockBuilder, depth: usize, list_depth: u8) {
             j += 1;
         }
         if para.len() == 1
+            && !t.ends_with("::")
             && j < lines.len()
             && !lines[j].trim().is_empty()
             && indent(lines[j]) > ind
