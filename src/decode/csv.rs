@@ -78,7 +78,7 @@ pub fn read_rows(text: &str, delim: u8, quote: u8) -> Vec<Vec<String>> {
         let Ok(rec) = rec else {
             break;
         };
-        let row: Vec<String> = rec.iter().map(|f| clean_field(f)).collect();
+        let row: Vec<String> = rec.iter().map(clean_field).collect();
         if row.iter().all(|c| c.is_empty()) {
             continue;
         }

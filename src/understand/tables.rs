@@ -556,6 +556,10 @@ impl TitleContext {
     }
 }
 
+/// The ports one cell gave: the column's role, the specs with the raw text of each, how much
+/// less sure they are, and the column (none for ports read from the notes).
+type FoundPorts = (Role, Vec<PortSpec>, Vec<String>, f64, Option<usize>);
+
 /// Turns one table into records (without document-level fields, which the caller fills).
 pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) -> TableResult {
     let v = vocab();
@@ -713,7 +717,7 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
             .flat_map(|c| take_marks(&row[c]).1)
             .collect();
         // each port cell's specs, with the raw text of each and how much less sure they are
-        let mut found: Vec<(Role, Vec<PortSpec>, Vec<String>, f64, Option<usize>)> = Vec::new();
+        let mut found: Vec<FoundPorts> = Vec::new();
         let mut port_cells_empty = true;
         for &(pc, role) in &cols.ports {
             let cell = row[pc].trim();
