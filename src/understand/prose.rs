@@ -11,7 +11,7 @@ use regex::Regex;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
-pub const PROSE_CONFIDENCE: f64 = 0.5;
+pub use crate::tuning::PROSE_CONFIDENCE;
 
 /// An alternation of vocabulary words for a regex: spaced-script words between word
 /// boundaries, CJK words as they are (they do not stand between spaces).
@@ -273,7 +273,7 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
         let (text, page) = match b {
             Block::Heading { text, .. } => {
                 heading_direction = (text.split_whitespace().count()
-                    <= crate::understand::tables::TITLE_DIRECTION_MAX_WORDS)
+                    <= crate::tuning::TITLE_DIRECTION_MAX_WORDS)
                     .then(|| vocab().direction(text))
                     .flatten();
                 continue;

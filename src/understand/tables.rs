@@ -8,11 +8,12 @@ use crate::understand::cells::{parse_port_cell, CellParse, PortSpec};
 use crate::understand::prose::port_mentions;
 use crate::understand::stream::rebuild_rows;
 use crate::understand::Footnotes;
+use crate::tuning::{
+    CONTENT_PORT_MIN_CELLS, CONTENT_PORT_SHARE, ROW_COUNTER_MAX, GRID_CONFIDENCE, GUESS_PENALTY, NOTES_PORT_PENALTY, STREAM_CONFIDENCE, TITLE_DIRECTION_MAX_WORDS,
+};
 use crate::vocab::{vocab, Direction, Role, Transport};
 use std::collections::BTreeSet;
 
-/// How much less sure a port read from a row's notes is than one read from its port cell.
-const NOTES_PORT_PENALTY: f64 = 0.2;
 
 /// A table after merging, with its title resolved.
 #[derive(Debug, Clone)]
@@ -307,6 +308,40 @@ impl Columns {
                 }
             }
         }
+        Columns::from_roles(roles, port_transports)
+    }
+
+    /// The header's roles, and where the header names no port column, port columns found from
+    /// their cells (a column of port specs is a port column, whatever its header says).
+    /// Only a table about ports is read this way: its title or header says "port" (in any
+    /// vocabulary language) or it has a transport column; a sizing table of counts is not.
+    pub fn from_table(title: &str, header: &[String], body: &TableBody) -> Columns {
+        let cols = Columns::from_header(header);
+        let TableBody::Grid(rows) = body else {
+            return cols;
+        };
+        if !cols.ports.is_empty() {
+            return cols;
+        }
+        let about_ports = cols.transport.is_some()
+            || vocab()
+                .prose_port_words
+                .found_in(&key(&format!("{title} {}", header.join(" "))));
+        if !about_ports {
+            return cols;
+        }
+        let found = port_columns_by_content(&cols.roles, rows);
+        if found.is_empty() {
+            return cols;
+        }
+        let mut roles = cols.roles;
+        for c in found {
+            roles[c] = Some(Role::Port);
+        }
+        Columns::from_roles(roles, cols.port_transports)
+    }
+
+    fn from_roles(roles: Vec<Option<Role>>, port_transports: Vec<(usize, Transport)>) -> Columns {
         let first = |r: Role| roles.iter().position(|x| *x == Some(r));
         // a connection table's ports are its destination's (LABELING rule 13)
         let (listener, listener_guessed) = match first(Role::Listener) {
@@ -348,6 +383,34 @@ impl Columns {
             roles,
         }
     }
+}
+
+/// Columns without a header role whose cells are port specifications (see the `CONTENT_PORT_*`
+/// tuning numbers): most non-empty cells parse as ports, and they are not a row counter.
+fn port_columns_by_content(roles: &[Option<Role>], rows: &[Vec<String>]) -> Vec<usize> {
+    (0..roles.len())
+        .filter(|&c| roles[c].is_none())
+        .filter(|&c| {
+            let cells: Vec<&str> = rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+                .collect();
+            let firsts: Vec<u16> = cells
+                .iter()
+                .filter_map(|s| match parse_port_cell(s) {
+                    CellParse::Ports(p) if !p.is_empty() => Some(p[0].start),
+                    _ => None,
+                })
+                .collect();
+            let counter = firsts.iter().all(|&p| p < ROW_COUNTER_MAX)
+                && firsts.windows(2).all(|w| w[1] == w[0] + 1);
+            firsts.len() >= CONTENT_PORT_MIN_CELLS
+                && firsts.len() as f64 >= CONTENT_PORT_SHARE * cells.len() as f64
+                && !counter
+        })
+        .collect()
 }
 
 /// What the understanding of one table produced.
@@ -518,9 +581,6 @@ fn is_home_party(cell: &str, home: &str) -> bool {
     words(&k).iter().any(|w| hw.contains(w))
 }
 
-/// The longest title whose direction words are taken for its table's rows ("Inbound rules",
-/// "Ports the server listens on"); a longer one is a sentence about more than this table.
-pub const TITLE_DIRECTION_MAX_WORDS: usize = 12;
 
 /// What a table's title says about all its rows (LABELING rules 18 and 20).
 #[derive(Debug, Default)]
@@ -563,7 +623,7 @@ type FoundPorts = (Role, Vec<PortSpec>, Vec<String>, f64, Option<usize>);
 /// Turns one table into records (without document-level fields, which the caller fills).
 pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) -> TableResult {
     let v = vocab();
-    let cols = Columns::from_header(&t.header);
+    let cols = Columns::from_table(&t.title, &t.header, &t.body);
     let mut res = TableResult {
         records: Vec::new(),
         warnings: Vec::new(),
@@ -574,14 +634,17 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
     }
     let width = t.header.len();
     let (rows, confidence) = match &t.body {
-        TableBody::Grid(rows) => (rows.clone(), 0.95),
+        TableBody::Grid(rows) => (rows.clone(), GRID_CONFIDENCE),
         TableBody::Stream {
             cells,
             continuation,
-        } => (rebuild_rows(&cols.roles, cells, *continuation), 0.85),
+        } => (
+            rebuild_rows(&cols.roles, cells, *continuation),
+            STREAM_CONFIDENCE,
+        ),
     };
     let confidence = if cols.listener_guessed {
-        confidence - 0.05
+        confidence - GUESS_PENALTY
     } else {
         confidence
     };
@@ -784,7 +847,7 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
                     && col_transports.is_empty()
                     && !text_transports.is_empty()
                 {
-                    confidence -= 0.05;
+                    confidence -= GUESS_PENALTY;
                 }
                 let transports: Vec<Option<Transport>> = if !spec.transports.is_empty() {
                     spec.transports.iter().copied().map(Some).collect()

@@ -1,0 +1,27 @@
+//! Every tuning number of understanding in one place: what it weighs, and why it has the value
+//! it has. Decoder limits (sizes, depths, cell counts) stay beside the parser they bound.
+
+/// Confidence of a record read from a grid table's port cell.
+pub const GRID_CONFIDENCE: f64 = 0.95;
+/// Confidence of a record from a table whose rows were rebuilt from a flat run of cells.
+pub const STREAM_CONFIDENCE: f64 = 0.85;
+/// Confidence lost when the listener column was guessed (a purpose or host column), and when the
+/// transport was taken from the row's words rather than a transport column or the cell.
+pub const GUESS_PENALTY: f64 = 0.05;
+/// How much less sure a port read from a row's notes is than one read from its port cell.
+pub const NOTES_PORT_PENALTY: f64 = 0.2;
+/// Confidence of a port read from a sentence.
+pub const PROSE_CONFIDENCE: f64 = 0.5;
+
+/// The longest title whose direction words are taken for its table's rows ("Inbound rules",
+/// "Ports the server listens on"); a longer one is a sentence about more than this table.
+pub const TITLE_DIRECTION_MAX_WORDS: usize = 12;
+
+/// A column whose header names no role is a port column when at least this many of its cells
+/// hold ports ("Casilla #" over 17001, 8001, 3389) ...
+pub const CONTENT_PORT_MIN_CELLS: usize = 2;
+/// ... and at least this share of its non-empty cells do (the rest may be "-" or notes).
+pub const CONTENT_PORT_SHARE: f64 = 0.7;
+/// ... and the numbers are not a row counter: a column whose ports are all below this and
+/// count 1, 2, 3 is a line number, not a port list.
+pub const ROW_COUNTER_MAX: u16 = 100;
