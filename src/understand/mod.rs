@@ -9,7 +9,7 @@ pub mod tables;
 use crate::document::{Block, Document};
 use crate::normalize::{key, take_marks};
 use crate::record::PortRecord;
-use crate::vocab::vocab;
+use crate::vocab::{vocab, Transport};
 use std::collections::BTreeMap;
 
 /// Footnote definitions of a document: mark -> (default_port, configurable).
@@ -88,5 +88,50 @@ pub fn understand(doc: &Document) -> Understood {
     }
     let prose = prose::prose_records(doc, &out.records);
     out.records.extend(prose);
+    if let Some(t) = document_transport(doc) {
+        for r in out.records.iter_mut().filter(|r| r.transport.is_empty()) {
+            r.transport = t.as_str().to_string();
+        }
+    }
     out
+}
+
+/// The one transport a whole document states for its ports ("This page describes the TCP
+/// ports used by ..."): a heading or paragraph names a transport right beside a port word, and
+/// no text of the document (tables included) names another transport. Records that do not say
+/// their transport get it.
+fn document_transport(doc: &Document) -> Option<Transport> {
+    let v = vocab();
+    let mut all = doc.meta.title.clone();
+    all.push('\n');
+    all.push_str(&doc.text_sample(usize::MAX));
+    let named = v.explicit_transports_in(&all);
+    let [only] = named.as_slice() else {
+        return None;
+    };
+    let beside_port_word = |text: &str| {
+        let k = key(text);
+        let tokens: Vec<&str> = k
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|t| !t.is_empty())
+            .collect();
+        tokens.iter().enumerate().any(|(i, t)| {
+            let is_t = |w: &str| v.is_explicit_transport(w) && v.transport_word(w) == Some(*only);
+            let is_port = |w: &str| v.prose_port_words.is(w);
+            if is_t(t) {
+                return i + 1 < tokens.len() && is_port(tokens[i + 1])
+                    || i > 0 && is_port(tokens[i - 1]);
+            }
+            // scripts without spaces: "TCP端口"
+            let lead: String = t.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            !lead.is_empty() && is_t(&lead) && is_port(&t[lead.len()..])
+        })
+    };
+    let stated = std::iter::once(doc.meta.title.as_str())
+        .chain(doc.blocks.iter().filter_map(|b| match b {
+            Block::Heading { text, .. } | Block::Paragraph { text, .. } => Some(text.as_str()),
+            _ => None,
+        }))
+        .any(beside_port_word);
+    stated.then_some(*only)
 }
