@@ -78,8 +78,9 @@ pub fn understand(doc: &Document) -> Understood {
         port_tables: 0,
         warnings: Vec::new(),
     };
+    let parts = tables::product_parts(&found);
     for (i, t) in found.iter().enumerate() {
-        let r = tables::table_records(t, i as u32, &footnotes);
+        let r = tables::table_records(t, i as u32, &footnotes, &parts);
         if r.is_port_table {
             out.port_tables += 1;
         }

@@ -4,16 +4,16 @@
 use crate::document::{Block, Document, Table, TableBody};
 use crate::normalize::{key, squash, take_marks};
 use crate::record::PortRecord;
+use crate::tuning::{
+    CONTENT_PORT_MIN_CELLS, CONTENT_PORT_SHARE, GRID_CONFIDENCE, GUESS_PENALTY, NOTES_PORT_PENALTY,
+    ROW_COUNTER_MAX, STREAM_CONFIDENCE, TITLE_DIRECTION_MAX_WORDS,
+};
 use crate::understand::cells::{parse_port_cell, CellParse, PortSpec};
 use crate::understand::prose::port_mentions;
 use crate::understand::stream::rebuild_rows;
 use crate::understand::Footnotes;
-use crate::tuning::{
-    CONTENT_PORT_MIN_CELLS, CONTENT_PORT_SHARE, ROW_COUNTER_MAX, GRID_CONFIDENCE, GUESS_PENALTY, NOTES_PORT_PENALTY, STREAM_CONFIDENCE, TITLE_DIRECTION_MAX_WORDS,
-};
 use crate::vocab::{vocab, Direction, Role, Transport};
 use std::collections::BTreeSet;
-
 
 /// A table after merging, with its title resolved.
 #[derive(Debug, Clone)]
@@ -581,17 +581,43 @@ fn is_home_party(cell: &str, home: &str) -> bool {
     words(&k).iter().any(|w| hw.contains(w))
 }
 
-
 /// What a table's title says about all its rows (LABELING rules 18 and 20).
 #[derive(Debug, Default)]
-struct TitleContext {
-    /// "A --> B": the destination, which owns the ports.
-    destination: Option<String>,
-    direction: Option<Direction>,
+pub struct TitleContext {
+    /// "A --> B": the source, which connects ...
+    pub source: Option<String>,
+    /// ... and the destination, which owns the ports.
+    pub destination: Option<String>,
+    pub direction: Option<Direction>,
+}
+
+/// The parts of the documented product as the document's connection titles name them: every
+/// party that opens a connection in an "A --> B" title (keys as [`party_key`] makes them).
+pub fn product_parts(tables: &[FoundTable]) -> BTreeSet<String> {
+    tables
+        .iter()
+        .filter_map(|t| TitleContext::of(&t.title).source)
+        .map(|s| party_key(&s))
+        .filter(|k| !k.is_empty())
+        .collect()
 }
 
 impl TitleContext {
-    fn of(title: &str) -> TitleContext {
+    /// The title's context, where a destination that is an outside party (the Internet, a
+    /// cloud service, a domain controller) and never a connecting part of the product makes the
+    /// rows connections out of the product (LABELING rule 20): outbound, to a remote port.
+    fn in_document(title: &str, parts: &BTreeSet<String>) -> TitleContext {
+        let mut out = TitleContext::of(title);
+        if let (Some(d), None) = (&out.destination, out.direction) {
+            let k = party_key(d);
+            if vocab().outside_parties.found_in(&k) && !parts.contains(&k) {
+                out.direction = Some(Direction::Outbound);
+            }
+        }
+        out
+    }
+
+    pub fn of(title: &str) -> TitleContext {
         let t = squash(title)
             .replace("-- >", "-->")
             .replace("< --", "<--")
@@ -605,6 +631,7 @@ impl TitleContext {
         }
         if let Some((src, dst)) = t.split_once("-->").or_else(|| t.split_once("->")) {
             if !src.trim().is_empty() {
+                out.source = Some(squash(src));
                 out.destination = Some(squash(dst)).filter(|d| !d.is_empty());
                 return out;
             }
@@ -621,7 +648,12 @@ impl TitleContext {
 type FoundPorts = (Role, Vec<PortSpec>, Vec<String>, f64, Option<usize>);
 
 /// Turns one table into records (without document-level fields, which the caller fills).
-pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) -> TableResult {
+pub fn table_records(
+    t: &FoundTable,
+    table_index: u32,
+    footnotes: &Footnotes,
+    parts: &BTreeSet<String>,
+) -> TableResult {
     let v = vocab();
     let cols = Columns::from_table(&t.title, &t.header, &t.body);
     let mut res = TableResult {
@@ -648,7 +680,7 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
     } else {
         confidence
     };
-    let title = TitleContext::of(&t.title);
+    let title = TitleContext::in_document(&t.title, parts);
     let mut cols = cols;
     cols.transport = best_transport_column(&cols, &rows);
     let home = cols
@@ -912,4 +944,26 @@ pub fn table_records(t: &FoundTable, table_index: u32, footnotes: &Footnotes) ->
         res.warnings.extend(placeholder_warnings);
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_titles_to_outside_parties_are_outbound() {
+        let parts: BTreeSet<String> = ["client", "management point"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let out = TitleContext::in_document("Management point --> Internet", &parts);
+        assert_eq!(out.destination.as_deref(), Some("Internet"));
+        assert_eq!(out.direction, Some(Direction::Outbound));
+        // a client that opens connections elsewhere in the document is a part of the product
+        let to_part = TitleContext::in_document("Console -- > Client", &parts);
+        assert_eq!(to_part.destination.as_deref(), Some("Client"));
+        assert_eq!(to_part.direction, None);
+        let cloud = TitleContext::in_document("Connection point → Cloud service", &parts);
+        assert_eq!(cloud.direction, Some(Direction::Outbound));
+    }
 }
