@@ -1262,6 +1262,13 @@ mod tests {
             ])
         );
         assert_eq!(d.blocks.len(), 2);
+        // an escaped empty first cell starts a row; a block-quoted table is read the same
+        let d = decode("Text.\n\n    ====  =====  =====\n    Port  Proto  Notes\n    ====  =====  =====\n    22    TCP    SSH\n    \\     UDP    none\n    ====  =====  =====\n");
+        let ts: Vec<_> = d.tables().collect();
+        assert_eq!(
+            ts[0].body,
+            grid(&[&["22", "TCP", "SSH"], &["", "UDP", "none"]])
+        );
     }
 
     #[test]
