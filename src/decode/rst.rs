@@ -1,5 +1,6 @@
 //! reStructuredText (`.rst`, and `.txt` files that are really reStructuredText): section titles,
-//! `list-table` and `csv-table` directives, lists, admonitions, literal blocks.
+//! grid and simple tables, `list-table` and `csv-table` directives, lists, admonitions, literal
+//! blocks.
 
 use super::BlockBuilder;
 use crate::document::{Block, Document, TableBody};
