@@ -25,3 +25,13 @@ pub const CONTENT_PORT_SHARE: f64 = 0.7;
 /// ... and the numbers are not a row counter: a column whose ports are all below this and
 /// count 1, 2, 3 is a line number, not a port list.
 pub const ROW_COUNTER_MAX: u16 = 100;
+
+/// The longest paragraph read as a statement of one firewall rule ("Outbound: TCP port 80 (for
+/// HTTP communication)"), whose port stands on its own even where a table names the number.
+pub const STATEMENT_MAX_WORDS: usize = 16;
+
+/// The longest name before the colon of a list item read as a row of a port list ("Web
+/// interface: 8006 (TCP)"); a longer one is a sentence that happens to hold a colon.
+pub const LIST_LABEL_MAX_WORDS: usize = 8;
+/// Confidence of a record from such a list row: a table row in all but its layout.
+pub const LIST_ROW_CONFIDENCE: f64 = 0.8;

@@ -287,8 +287,12 @@ pub struct Vocab {
     pub page_words: Phrases,
     pub prose_port_words: Phrases,
     pub prose_number_words: Phrases,
+    /// Words between a port word and a range ("ports in the range 16384 - 32768").
+    pub prose_range_intro: Phrases,
     pub prose_boilerplate: Phrases,
     pub prose_negation: Phrases,
+    /// A list intro that says its items are refused traffic ("The following traffic is dropped:").
+    pub prose_refused: Phrases,
 }
 
 fn section<'a>(m: &'a BTreeMap<String, PerLang>, name: &str) -> &'a PerLang {
@@ -357,8 +361,10 @@ impl Vocab {
             page_words: Phrases::from_lang(section(&raw.blocks, "page_words")),
             prose_port_words: Phrases::from_lang(section(&raw.prose, "port_words")),
             prose_number_words: Phrases::from_lang(section(&raw.prose, "number_words")),
+            prose_range_intro: Phrases::from_lang(section(&raw.prose, "range_intro")),
             prose_boilerplate: Phrases::from_lang(section(&raw.prose, "boilerplate")),
             prose_negation: Phrases::from_lang(section(&raw.prose, "negation")),
+            prose_refused: Phrases::from_lang(section(&raw.prose, "refused")),
         }
     }
 

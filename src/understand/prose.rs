@@ -6,6 +6,7 @@
 use crate::document::{Block, Document};
 use crate::normalize::{is_cjk, key, squash};
 use crate::record::PortRecord;
+use crate::understand::cells::{parse_port_cell, CellParse};
 use crate::vocab::{vocab, Direction};
 use regex::Regex;
 use std::collections::BTreeSet;
@@ -43,9 +44,10 @@ const NUM: &str = r"(\d{1,5})(?-u:\b)";
 static AFTER_WORD: LazyLock<Regex> = LazyLock::new(|| {
     let v = vocab();
     Regex::new(&format!(
-        r"(?i)(?:\b(tcp|udp|sctp)(?:/(?:tcp|udp))?\s*)?{ports}\s*(?:{number}\s*)?{NUM}((?:\s*(?:,|{list})\s*\d{{1,5}}(?-u:\b))*)(?:\s*(?:-|~|{range})\s*{NUM})?",
+        r"(?i)(?:\b(tcp|udp|sctp)(?:/(?:tcp|udp|ip))?\s*)?{ports}\s*(?:{number}\s*)?(?:{intro}\s*)?{NUM}((?:\s*(?:,|/|{list})\s*\d{{1,5}}(?-u:\b))*)(?:\s*(?:-|~|{range})\s*{NUM})?",
         ports = alternation(&v.prose_port_words),
         number = alternation(&v.prose_number_words),
+        intro = alternation(&v.prose_range_intro),
         list = alternation(&v.list_words),
         range = alternation(&v.range_words),
     ))
@@ -230,6 +232,13 @@ fn mentions(sentence: &str) -> Vec<Mention> {
             });
         }
     }
+    // a number read both with and without its transport ("port 3478/UDP") is the one with it
+    let with_transport: Vec<(u16, u16)> = out
+        .iter()
+        .filter(|m| !m.transport.is_empty())
+        .map(|m| (m.start, m.end))
+        .collect();
+    out.retain(|m| !m.transport.is_empty() || !with_transport.contains(&(m.start, m.end)));
     out
 }
 
@@ -259,16 +268,106 @@ pub fn port_mentions(text: &str) -> Vec<(u16, u16, String)> {
     out
 }
 
+/// What a sentence that introduces a list ("... forward the following incoming connections:")
+/// says about every item of it (LABELING rule 18).
+#[derive(Default, Clone, Copy)]
+struct Intro {
+    direction: Option<Direction>,
+    /// The list is of traffic that is dropped or refused, not of ports to open.
+    refused: bool,
+}
+
+impl Intro {
+    fn of(paragraph: &str) -> Intro {
+        let t = paragraph.trim_end();
+        if !t.ends_with([':', '：']) {
+            return Intro::default();
+        }
+        let last = sentences(t).pop().unwrap_or_default();
+        Intro {
+            direction: vocab().direction(&last),
+            refused: vocab().prose_refused.found_in(&key(&last)),
+        }
+    }
+}
+
+/// A list item that is a row of a port list: a name, a colon, and a port cell ("Web
+/// interface: 8006 (TCP, HTTP/1.1 over TLS)", "sendmail: 25 (TCP, outgoing)", "corosync:
+/// 5405-5412 UDP"). The name is the listener; words in parentheses give transport and direction.
+fn list_row(item: &str) -> Option<Vec<PortRecord>> {
+    let v = vocab();
+    let (label, rest) = item.split_once([':', '：'])?;
+    let label = squash(label.trim_start_matches(['-', '*', '•', ' ']));
+    if label.is_empty() || label.split_whitespace().count() > crate::tuning::LIST_LABEL_MAX_WORDS {
+        return None;
+    }
+    let rest = rest.trim();
+    let (cell, paren) = match rest.split_once('(') {
+        Some((c, p)) => (c.trim(), p.split(')').next().unwrap_or("")),
+        None => (rest, ""),
+    };
+    let CellParse::Ports(specs) = parse_port_cell(cell) else {
+        return None;
+    };
+    // the transport the parentheses name, else the one the cell names beside its ports
+    let mut paren_transports = v.explicit_transports_in(paren);
+    if paren_transports.is_empty() {
+        paren_transports = v.explicit_transports_in(cell);
+    }
+    let direction = v.direction(paren);
+    let mut out = Vec::new();
+    for spec in specs {
+        let transports = if spec.transports.is_empty() {
+            paren_transports.clone()
+        } else {
+            spec.transports.clone()
+        };
+        let transports: Vec<String> = if transports.is_empty() {
+            vec![String::new()]
+        } else {
+            transports.iter().map(|t| t.as_str().to_string()).collect()
+        };
+        for transport in transports {
+            out.push(PortRecord {
+                listener: label.clone(),
+                transport,
+                port_start: spec.start,
+                port_end: spec.end,
+                port_side: "local".into(),
+                direction: direction
+                    .map(|d| d.as_str().to_string())
+                    .unwrap_or_default(),
+                qualifier: spec.qualifier.clone(),
+                source: "list".into(),
+                confidence: crate::tuning::LIST_ROW_CONFIDENCE,
+                raw: squash(item),
+                table_index: u32::MAX,
+                ..Default::default()
+            });
+        }
+    }
+    Some(out)
+}
+
 /// Records for the ports that the document's prose names and its tables do not.
 pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRecord> {
+    // a port a table names is the table's; prose repeats it (or, under the table's own
+    // heading, explains it)
     let in_tables: BTreeSet<u16> = table_records
         .iter()
         .flat_map(|r| [r.port_start, r.port_end])
         .collect();
-    let mut seen: BTreeSet<(u16, u16, String)> = BTreeSet::new();
+    let mut seen: BTreeSet<(usize, u16, u16, String)> = BTreeSet::new();
     let mut out: Vec<PortRecord> = Vec::new();
     // the direction the last heading states ("Inbound ports"), for the text under it
     let mut heading_direction = None;
+    // the section the text is in: a port stated in two sections is two statements (LABELING
+    // rule 5); in one section, one
+    let mut section = 0usize;
+    let mut heading = String::new();
+    let mut section_start = 0usize;
+    // what the paragraph before a list says about the list's items
+    let mut intro = Intro::default();
     for b in &doc.blocks {
         let (text, page) = match b {
             Block::Heading { text, .. } => {
@@ -276,26 +375,67 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                     <= crate::tuning::TITLE_DIRECTION_MAX_WORDS)
                     .then(|| vocab().direction(text))
                     .flatten();
+                section += 1;
+                section_start = out.len();
+                heading = text.clone();
                 continue;
             }
-            Block::Paragraph { text, page }
-            | Block::Note { text, page }
-            | Block::ListItem { text, page, .. } => (text, page),
-            _ => continue,
+            Block::ListItem { text, page, .. } => (text, page),
+            Block::Paragraph { text, page } | Block::Note { text, page } => {
+                intro = Intro::of(text);
+                (text, page)
+            }
+            _ => {
+                intro = Intro::default();
+                continue;
+            }
         };
+        let is_item = matches!(b, Block::ListItem { .. });
+        if is_item && intro.refused {
+            continue; // "The following traffic is dropped:" lists what is not allowed
+        }
+        if let Some(rows) = is_item.then(|| list_row(text)).flatten() {
+            for mut r in rows {
+                if r.direction.is_empty() {
+                    if let Some(d) = intro.direction.or(heading_direction) {
+                        r.direction = d.as_str().to_string();
+                    }
+                }
+                if r.direction == Direction::Outbound.as_str() {
+                    r.port_side = "remote".into();
+                }
+                r.page = *page;
+                let dup = out[section_start..].iter().any(|o| {
+                    (o.port_start, o.port_end, &o.transport, &o.listener)
+                        == (r.port_start, r.port_end, &r.transport, &r.listener)
+                });
+                if !dup && seen.insert((section, r.port_start, r.port_end, r.transport.clone())) {
+                    out.push(r);
+                }
+            }
+            continue;
+        }
+        // a statement of one rule ("Outbound: TCP port 80 (for HTTP)"): short, and opened by a
+        // direction label; its port stands even where a table names the same number, and its
+        // section's heading names what it is for
+        let statement = text.split_whitespace().count() <= crate::tuning::STATEMENT_MAX_WORDS
+            && vocab().leading_direction(text).is_some();
         for (s, found) in sentence_mentions(text) {
             // the sentence's own direction words, else its heading's (LABELING 14, 18)
-            let direction = vocab().direction(&s).or(heading_direction);
+            let direction = vocab()
+                .direction(&s)
+                .or(if is_item { intro.direction } else { None })
+                .or(heading_direction);
             let side = if direction == Some(Direction::Outbound) {
                 "remote"
             } else {
                 "local"
             };
             for m in found {
-                if in_tables.contains(&m.start) {
+                if in_tables.contains(&m.start) && !statement {
                     continue;
                 }
-                if let Some(existing) = out.iter_mut().find(|r| {
+                if let Some(existing) = out[section_start..].iter_mut().find(|r| {
                     r.port_start == m.start
                         && r.port_end == m.end
                         && (r.transport == m.transport || m.transport.is_empty())
@@ -305,14 +445,19 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                     }
                     continue;
                 }
-                if !seen.insert((m.start, m.end, m.transport.clone())) {
+                if !seen.insert((section, m.start, m.end, m.transport.clone())) {
                     continue;
                 }
+                let listener = if m.listener.is_empty() && statement {
+                    heading.clone()
+                } else {
+                    m.listener
+                };
                 out.push(PortRecord {
                     page: *page,
                     table: String::new(),
                     row: 0,
-                    listener: m.listener,
+                    listener,
                     transport: m.transport,
                     port_start: m.start,
                     port_end: m.end,
@@ -344,6 +489,47 @@ mod tests {
             .into_iter()
             .map(|m| (m.start, m.listener))
             .collect()
+    }
+
+    #[test]
+    fn list_items_that_are_rows() {
+        let r = list_row("sendmail: 25 (TCP, outgoing)").unwrap();
+        assert_eq!(
+            (
+                r[0].listener.as_str(),
+                r[0].transport.as_str(),
+                r[0].port_start
+            ),
+            ("sendmail", "tcp", 25)
+        );
+        assert_eq!(r[0].direction, "outbound");
+        let r = list_row("corosync cluster traffic: 5405-5412 UDP").unwrap();
+        assert_eq!((r[0].port_start, r[0].port_end), (5405, 5412));
+        assert_eq!(r[0].transport, "udp");
+        assert!(list_row("Note: see the table below").is_none());
+        assert!(Intro::of("The following traffic is dropped, but not logged:").refused);
+        assert_eq!(
+            Intro::of("Forward the following incoming connections:").direction,
+            Some(Direction::Inbound)
+        );
+        assert!(Intro::of("Incoming connections are listed below.")
+            .direction
+            .is_none());
+    }
+
+    #[test]
+    fn ranges_and_transports_in_sentences() {
+        let m = mentions("UDP ports in the range 16384 - 32768 (for RTP streams)");
+        assert_eq!(
+            (m[0].start, m[0].end, m[0].transport.as_str()),
+            (16384, 32768, "udp")
+        );
+        let m = mentions("TCP/IP ports 80/443 (for HTTP/HTTPS)");
+        let got: Vec<(u16, &str)> = m.iter().map(|m| (m.start, m.transport.as_str())).collect();
+        assert_eq!(got, vec![(80, "tcp"), (443, "tcp")]);
+        let m = mentions("the talk container uses port 3478/UDP");
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].transport, "udp");
     }
 
     #[test]
