@@ -35,3 +35,5 @@ pub const STATEMENT_MAX_WORDS: usize = 16;
 pub const LIST_LABEL_MAX_WORDS: usize = 8;
 /// Confidence of a record from such a list row: a table row in all but its layout.
 pub const LIST_ROW_CONFIDENCE: f64 = 0.8;
+/// Confidence of a record from a firewall command the document gives (`ufw allow 443/tcp`).
+pub const COMMAND_CONFIDENCE: f64 = 0.8;

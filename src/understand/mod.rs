@@ -2,6 +2,7 @@
 //! merge, roles, rows), the port-cell grammar, and port mentions in prose.
 
 pub mod cells;
+pub mod commands;
 pub mod prose;
 pub mod stream;
 pub mod tables;

@@ -7,6 +7,7 @@ use crate::document::{Block, Document};
 use crate::normalize::{is_cjk, key, squash};
 use crate::record::PortRecord;
 use crate::understand::cells::{parse_port_cell, CellParse};
+use crate::understand::commands::opened_by;
 use crate::vocab::{vocab, Direction};
 use regex::Regex;
 use std::collections::BTreeSet;
@@ -349,6 +350,72 @@ fn list_row(item: &str) -> Option<Vec<PortRecord>> {
     Some(out)
 }
 
+/// The (section, first port, last port, transport) of the records made so far.
+type Seen = BTreeSet<(usize, u16, u16, String)>;
+
+/// Adds records that neither the section nor an earlier record of the same key already has.
+fn push_new(
+    out: &mut Vec<PortRecord>,
+    seen: &mut Seen,
+    section: usize,
+    section_start: usize,
+    rows: Vec<PortRecord>,
+    page: Option<u32>,
+) {
+    for mut r in rows {
+        r.page = page;
+        let dup = out[section_start..].iter().any(|o| {
+            (o.port_start, o.port_end, &o.transport, &o.listener)
+                == (r.port_start, r.port_end, &r.transport, &r.listener)
+        });
+        if !dup && seen.insert((section, r.port_start, r.port_end, r.transport.clone())) {
+            out.push(r);
+        }
+    }
+}
+
+/// A paragraph that is one firewall command (text decoders that keep no code blocks).
+fn is_command(text: &str) -> bool {
+    !text.contains('\n') && opened_by(text).is_some_and(|o| !o.is_empty())
+}
+
+/// Records for the ports a block of firewall commands opens (LABELING rule 15), but not the
+/// ones a table of the document already lists with the same transport.
+fn command_records(text: &str, table_ports: &BTreeSet<(u16, u16, String)>) -> Vec<PortRecord> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let Some(opened) = opened_by(line) else {
+            continue;
+        };
+        for o in opened {
+            let transport = o
+                .transport
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default();
+            if table_ports.contains(&(o.start, o.end, transport.clone())) {
+                continue;
+            }
+            out.push(PortRecord {
+                transport,
+                port_start: o.start,
+                port_end: o.end,
+                port_side: if o.direction == Direction::Outbound {
+                    "remote".into()
+                } else {
+                    "local".into()
+                },
+                direction: o.direction.as_str().to_string(),
+                source: "command".into(),
+                confidence: crate::tuning::COMMAND_CONFIDENCE,
+                raw: squash(line),
+                table_index: u32::MAX,
+                ..Default::default()
+            });
+        }
+    }
+    out
+}
+
 /// Records for the ports that the document's prose names and its tables do not.
 pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRecord> {
     // a port a table names is the table's; prose repeats it (or, under the table's own
@@ -357,7 +424,11 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
         .iter()
         .flat_map(|r| [r.port_start, r.port_end])
         .collect();
-    let mut seen: BTreeSet<(usize, u16, u16, String)> = BTreeSet::new();
+    let table_ports: BTreeSet<(u16, u16, String)> = table_records
+        .iter()
+        .map(|r| (r.port_start, r.port_end, r.transport.clone()))
+        .collect();
+    let mut seen: Seen = BTreeSet::new();
     let mut out: Vec<PortRecord> = Vec::new();
     // the direction the last heading states ("Inbound ports"), for the text under it
     let mut heading_direction = None;
@@ -380,6 +451,16 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                 heading = text.clone();
                 continue;
             }
+            Block::Code { text, page, .. } => {
+                let rs = command_records(text, &table_ports);
+                push_new(&mut out, &mut seen, section, section_start, rs, *page);
+                continue;
+            }
+            Block::Paragraph { text, page } if is_command(text) => {
+                let rs = command_records(text, &table_ports);
+                push_new(&mut out, &mut seen, section, section_start, rs, *page);
+                continue;
+            }
             Block::ListItem { text, page, .. } => (text, page),
             Block::Paragraph { text, page } | Block::Note { text, page } => {
                 intro = Intro::of(text);
@@ -394,8 +475,8 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
         if is_item && intro.refused {
             continue; // "The following traffic is dropped:" lists what is not allowed
         }
-        if let Some(rows) = is_item.then(|| list_row(text)).flatten() {
-            for mut r in rows {
+        if let Some(mut rows) = is_item.then(|| list_row(text)).flatten() {
+            for r in &mut rows {
                 if r.direction.is_empty() {
                     if let Some(d) = intro.direction.or(heading_direction) {
                         r.direction = d.as_str().to_string();
@@ -404,15 +485,8 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                 if r.direction == Direction::Outbound.as_str() {
                     r.port_side = "remote".into();
                 }
-                r.page = *page;
-                let dup = out[section_start..].iter().any(|o| {
-                    (o.port_start, o.port_end, &o.transport, &o.listener)
-                        == (r.port_start, r.port_end, &r.transport, &r.listener)
-                });
-                if !dup && seen.insert((section, r.port_start, r.port_end, r.transport.clone())) {
-                    out.push(r);
-                }
             }
+            push_new(&mut out, &mut seen, section, section_start, rows, *page);
             continue;
         }
         // a statement of one rule ("Outbound: TCP port 80 (for HTTP)"): short, and opened by a
