@@ -10,6 +10,8 @@ pub const STREAM_CONFIDENCE: f64 = 0.85;
 pub const GUESS_PENALTY: f64 = 0.05;
 /// How much less sure a port read from a row's notes is than one read from its port cell.
 pub const NOTES_PORT_PENALTY: f64 = 0.2;
+/// How much less sure a port read from a sentence in a port cell is ("Default is TCP port 80").
+pub const SENTENCE_CELL_PENALTY: f64 = 0.1;
 /// Confidence of a port read from a sentence.
 pub const PROSE_CONFIDENCE: f64 = 0.5;
 

@@ -495,6 +495,25 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
         let statement = text.split_whitespace().count() <= crate::tuning::STATEMENT_MAX_WORDS
             && vocab().leading_direction(text).is_some();
         for (s, found) in sentence_mentions(text) {
+            // ports the sentence gives no transport of their own take the transports it names
+            // elsewhere ("Allow outbound TCP and UDP connections to ports 80 and 443")
+            let named = vocab().explicit_transports_in(&s);
+            let found: Vec<Mention> = found
+                .into_iter()
+                .flat_map(|m| {
+                    if !m.transport.is_empty() || named.is_empty() {
+                        return vec![m];
+                    }
+                    named
+                        .iter()
+                        .map(|t| Mention {
+                            transport: t.as_str().to_string(),
+                            listener: m.listener.clone(),
+                            ..m
+                        })
+                        .collect()
+                })
+                .collect();
             // the sentence's own direction words, else its heading's (LABELING 14, 18)
             let direction = vocab()
                 .direction(&s)

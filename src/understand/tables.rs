@@ -4,6 +4,7 @@
 use crate::document::{Block, Document, Table, TableBody};
 use crate::normalize::{key, squash, take_marks};
 use crate::record::PortRecord;
+use crate::tuning::SENTENCE_CELL_PENALTY;
 use crate::tuning::{
     CONTENT_PORT_MIN_CELLS, CONTENT_PORT_SHARE, GRID_CONFIDENCE, GUESS_PENALTY, NOTES_PORT_PENALTY,
     ROW_COUNTER_MAX, STREAM_CONFIDENCE, TITLE_DIRECTION_MAX_WORDS,
@@ -462,6 +463,19 @@ fn ports_in_notes_list(notes: &str) -> (Vec<PortSpec>, Vec<String>) {
     (specs, raws)
 }
 
+/// The ports running text in a cell names, as port specs.
+fn specs_in_sentence(text: &str) -> Vec<PortSpec> {
+    port_mentions(text)
+        .into_iter()
+        .map(|(start, end, tr)| PortSpec {
+            transports: vocab().transports_in(&tr),
+            start,
+            end,
+            ..Default::default()
+        })
+        .collect()
+}
+
 /// Flags stated as a parenthetical of their own in a notes cell: "... clients (default)".
 fn notes_flags(notes: &str) -> (bool, bool) {
     let v = vocab();
@@ -849,22 +863,22 @@ pub fn table_records(
                     ));
                 }
                 CellParse::NoPort => continue,
-                CellParse::NotPort => {}
+                CellParse::NotPort => {
+                    // a sentence in the port cell ("Default is TCP port 80 for ...") names the
+                    // row's ports (LABELING rule 15)
+                    let specs = specs_in_sentence(cell);
+                    if !specs.is_empty() {
+                        let raws = vec![squash(cell); specs.len()];
+                        found.push((role, specs, raws, SENTENCE_CELL_PENALTY, Some(pc)));
+                    }
+                }
             }
             port_cells_empty = false;
         }
         if port_cells_empty && !notes.is_empty() {
             // every port cell is empty or a dash, and the notes name the port ("Nightly
             // export on TCP 22"): the row's port, read from running text, so less sure
-            let specs: Vec<PortSpec> = port_mentions(&notes)
-                .into_iter()
-                .map(|(start, end, tr)| PortSpec {
-                    transports: v.transports_in(&tr),
-                    start,
-                    end,
-                    ..Default::default()
-                })
-                .collect();
+            let specs = specs_in_sentence(&notes);
             let raws = vec![notes.clone(); specs.len()];
             found.push((Role::Port, specs, raws, NOTES_PORT_PENALTY, None));
         }
