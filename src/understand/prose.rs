@@ -64,14 +64,33 @@ static SLASH: LazyLock<Regex> =
 static DASH_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([A-Za-z][A-Za-z0-9/ ()._+-]{0,40}?)\s*[—–]\s*(\d{2,5})\b").unwrap()
 });
-/// "UDP 40000-41999", "TCP 8443", "TCP/5000" in running text: a transport name right before the number.
+/// "UDP 40000-41999", "TCP 8443", "TCP/5000" in running text: a transport name right before the
+/// number; "TCP:1024:5000" is a range (LABELING 21).
 static TRANSPORT_NUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(tcp|udp|sctp)(?:\s*|/|:){NUM}(?:\s*(?:-|~|{})\s*{NUM})?",
+        r"(?i)\b(tcp|udp|sctp)(?:\s*|/|:){NUM}(?:(?:\s*(?:-|~|{})\s*|:){NUM})?",
         alternation(&vocab().range_words)
     ))
     .expect("prose pattern")
 });
+
+/// A command line that opens a port in a host firewall.
+static FIREWALL_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:^|[\s;&|(])(?:ufw|firewall-cmd|iptables|ip6tables|nft|netsh|new-netfirewallrule|set-netfirewallrule|semanage\s+port)(?:$|\s)",
+    )
+    .expect("firewall command pattern")
+});
+
+/// The lines of a code block that are firewall commands (`ufw allow 443/tcp`,
+/// `firewall-cmd --add-port=8443/tcp`); comments are not commands.
+fn firewall_commands(code: &str) -> Vec<String> {
+    code.lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with(['#', '/']) && FIREWALL_COMMAND.is_match(l))
+        .map(str::to_string)
+        .collect()
+}
 
 fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -280,10 +299,12 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
             }
             Block::Paragraph { text, page }
             | Block::Note { text, page }
-            | Block::ListItem { text, page, .. } => (text, page),
+            | Block::ListItem { text, page, .. } => (vec![text.clone()], page),
+            // the firewall commands of a code block (LABELING 15), one line a sentence
+            Block::Code { text, page, .. } => (firewall_commands(text), page),
             _ => continue,
         };
-        for (s, found) in sentence_mentions(text) {
+        for (s, found) in text.iter().flat_map(|t| sentence_mentions(t)) {
             // the sentence's own direction words, else its heading's (LABELING 14, 18)
             let direction = vocab().direction(&s).or(heading_direction);
             let side = if direction == Some(Direction::Outbound) {
@@ -338,6 +359,21 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn firewall_code_and_colon_ranges() {
+        assert_eq!(
+            firewall_commands(
+                "# open\nsudo ufw allow 80/tcp\necho 8080\nfirewall-cmd --add-port=443/tcp"
+            ),
+            vec!["sudo ufw allow 80/tcp", "firewall-cmd --add-port=443/tcp"]
+        );
+        let m: Vec<(u16, u16)> = mentions("TCP:1024:5000")
+            .iter()
+            .map(|m| (m.start, m.end))
+            .collect();
+        assert_eq!(m, vec![(1024, 5000)]);
+    }
 
     fn ports(s: &str) -> Vec<(u16, String)> {
         mentions(s)
