@@ -216,9 +216,16 @@ impl<'s> Decoder<'s> {
                 Event::Start(Tag::BlockQuote(_)) => Kind::Quote,
                 Event::Start(Tag::HtmlBlock) => {
                     let s = &self.body[src.clone()];
-                    // markdown pipe tables swallowed by an HTML block: the lines read them
+                    // markdown swallowed by an HTML block (no blank line after a tag): pipe
+                    // tables and headings, which the lines read
                     if open_tables(s) == 0
-                        && s.lines().any(|l| l.contains('|') && is_separator_line(l))
+                        && s.lines().skip(1).any(|l| {
+                            (l.contains('|') && is_separator_line(l))
+                                || l.trim_start().starts_with("# ")
+                                || l.trim_start().starts_with("## ")
+                                || l.trim_start().starts_with("### ")
+                                || l.trim_start().starts_with("#### ")
+                        })
                     {
                         Kind::Para
                     } else {
@@ -262,17 +269,39 @@ impl<'s> Decoder<'s> {
         }
         // HTML tables: from the region that opens one to the one that closes it, whatever the
         // blank lines between made of the parts
+        // (a paragraph opens one only with a line that starts with the tag; an open table that
+        // never closes takes nothing)
         let mut merged: Vec<Region> = Vec::new();
-        let mut it = out.into_iter().peekable();
-        while let Some(mut r) = it.next() {
-            let opens = matches!(r.kind, Kind::Html | Kind::Para)
-                && open_tables(&self.body[r.src.clone()]) > 0;
+        let mut k = 0;
+        while k < out.len() {
+            let s = &self.body[out[k].src.clone()];
+            let opens = match out[k].kind {
+                Kind::Html => open_tables(s) > 0,
+                Kind::Para => {
+                    open_tables(s) > 0
+                        && s.lines()
+                            .any(|l| l.trim_start().to_ascii_lowercase().starts_with("<table"))
+                }
+                _ => false,
+            };
+            let mut r = Region {
+                kind: out[k].kind,
+                src: out[k].src.clone(),
+                events: out[k].events.clone(),
+            };
+            k += 1;
             if opens {
-                r.kind = Kind::Html;
-                while open_tables(&self.body[r.src.clone()]) > 0 {
-                    let Some(next) = it.next() else { break };
-                    r.src.end = next.src.end;
-                    r.events.end = next.events.end;
+                let mut end = k;
+                let mut src = r.src.clone();
+                while open_tables(&self.body[src.clone()]) > 0 && end < out.len() {
+                    src.end = out[end].src.end;
+                    end += 1;
+                }
+                if open_tables(&self.body[src.clone()]) <= 0 {
+                    r.kind = Kind::Html;
+                    r.src = src;
+                    r.events.end = out[end - 1].events.end;
+                    k = end;
                 }
             }
             merged.push(r);
@@ -333,10 +362,29 @@ impl<'s> Decoder<'s> {
             Kind::Html => {
                 let src = &self.body[r.src.clone()];
                 let line = self.source_line(r.src.start);
-                let w = html::decode_fragment(src, &mut self.b, line);
-                self.warnings.extend(w);
+                self.html(src, line);
             }
             _ => self.blocks(&events[r.events.clone()], 0),
+        }
+    }
+
+    /// An HTML fragment through the HTML decoder; markdown inside its table cells
+    /// (`**bold**`, links) is made plain text.
+    fn html(&mut self, src: &str, line: usize) {
+        let from = self.b.blocks.len();
+        let w = html::decode_fragment(src, &mut self.b, line);
+        self.warnings.extend(w);
+        for blk in &mut self.b.blocks[from..] {
+            if let Block::Table(t) = blk {
+                for h in &mut t.header {
+                    *h = text::clean_inline(h);
+                }
+                if let TableBody::Grid(rows) = &mut t.body {
+                    for c in rows.iter_mut().flatten() {
+                        *c = text::clean_inline(c);
+                    }
+                }
+            }
         }
     }
 
@@ -402,8 +450,7 @@ impl<'s> Decoder<'s> {
                 Event::Start(Tag::HtmlBlock) => {
                     let src = &self.body[range.clone()];
                     let line = self.source_line(range.start);
-                    let w = html::decode_fragment(src, &mut self.b, line);
-                    self.warnings.extend(w);
+                    self.html(src, line);
                 }
                 Event::Start(Tag::Paragraph) | Event::Start(Tag::FootnoteDefinition(_)) => {
                     let t = inline_text(&block[1..block.len() - 1]);
@@ -673,6 +720,16 @@ mod tests {
             .blocks
             .iter()
             .any(|b| matches!(b, Block::Paragraph { text, .. } if text == "After.")));
+    }
+
+    #[test]
+    fn html_tables_only_when_they_close() {
+        let md = "Use the `<table>` tag.\n\n| Port | Protocol |\n|---|---|\n| 22 | TCP |\n\n<table><tr><th>Port</th><th>Service</th></tr>\n<tr><td>**443**</td><td>[web](x)</td></tr></table>\n";
+        let t = tables(md);
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(grid(&t[0]), &vec![vec!["22", "TCP"]]);
+        assert_eq!(grid(&t[1]), &vec![vec!["443", "web"]]);
+        assert_eq!(t[1].line, 7);
     }
 
     #[test]
