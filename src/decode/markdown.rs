@@ -23,6 +23,9 @@ static JSX_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static ADMONITION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*:::+\s*[A-Za-z-]*.*$").expect("admonition pattern"));
 
+/// Lists nested deeper than this are read as their items' text (no deeper recursion).
+const MAX_DEPTH: u8 = 32;
+
 type Ev<'a> = (Event<'a>, Range<usize>);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -509,6 +512,16 @@ impl<'s> Decoder<'s> {
                         text.push_str(&t);
                     }
                 }
+                // past the nesting limit, the nested blocks are the item's text
+                None if depth >= MAX_DEPTH => {
+                    let t = inline_text(block);
+                    if !t.is_empty() {
+                        if !text.is_empty() {
+                            text.push(' ');
+                        }
+                        text.push_str(&t);
+                    }
+                }
                 None => {
                     self.flush_item(&mut text, &mut emitted, depth);
                     let nested = if matches!(events[i].0, Event::Start(Tag::List(_))) {
@@ -782,6 +795,17 @@ mod tests {
                 ("Done".to_string(), 0),
             ]
         );
+    }
+
+    #[test]
+    fn deep_nesting_finishes() {
+        let d = decode(&format!("{}x\n", "- ".repeat(20_000)));
+        assert!(d
+            .blocks
+            .iter()
+            .all(|b| matches!(b, Block::ListItem { depth, .. } if *depth <= MAX_DEPTH)));
+        decode(&format!("{}x\n", "> ".repeat(20_000)));
+        decode(&format!("{}x{}\n", "[".repeat(50_000), "]".repeat(50_000)));
     }
 
     #[test]
