@@ -379,6 +379,39 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
     drop(text);
     let meta = meta_of(&html);
     let mut b = BlockBuilder::default();
+    walk(&html, &mut b, &mut warnings, &|n| n);
+    Ok(Document {
+        meta,
+        blocks: b.blocks,
+        warnings,
+    })
+}
+
+/// Decodes a fragment of HTML (a block embedded in markdown) into blocks appended to `b`, which
+/// keeps its heading and caption context. A table's line is `line` plus the lines before its
+/// `<table` tag in the fragment. Returns the warnings.
+pub fn decode_fragment(src: &str, b: &mut BlockBuilder, line: usize) -> Vec<String> {
+    let html = Html::parse_fragment(src);
+    let lower = src.to_ascii_lowercase();
+    let starts: Vec<usize> = lower.match_indices("<table").map(|(i, _)| i).collect();
+    let table_line = |n: usize| {
+        starts
+            .get(n.saturating_sub(1))
+            .map_or(line, |&at| line + src[..at].matches('\n').count())
+    };
+    let mut warnings = Vec::new();
+    walk(&html, b, &mut warnings, &table_line);
+    warnings
+}
+
+/// The walk over a parsed page: blocks in document order into `b`; `table_line` gives the line
+/// of the n-th table (1-based).
+fn walk(
+    html: &Html,
+    b: &mut BlockBuilder,
+    warnings: &mut Vec<String>,
+    table_line: &dyn Fn(usize) -> usize,
+) {
     let mut buf = String::new();
     let mut kinds: Vec<Kind> = vec![Kind::Para];
     let mut skip = 0usize;
@@ -405,7 +438,7 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
                         continue;
                     }
                     if e.name() == "table" {
-                        flush(&mut b, &mut buf, *kinds.last().unwrap_or(&Kind::Para));
+                        flush(b, &mut buf, *kinds.last().unwrap_or(&Kind::Para));
                         let t = build_table(ElementRef::wrap(n).expect("an element"));
                         tables += 1;
                         if t.truncated {
@@ -414,7 +447,12 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
                         let data = in_table > 0
                             || t.header.iter().any(|h| vocab().header_role(h).is_some());
                         if data && !t.header.is_empty() {
-                            b.table(t.header, t.caption, TableBody::Grid(t.rows), tables);
+                            b.table(
+                                t.header,
+                                t.caption,
+                                TableBody::Grid(t.rows),
+                                table_line(tables),
+                            );
                         }
                         table_stack.push(data);
                         if data {
@@ -427,7 +465,7 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
                     }
                     if let Some(k) = kind_of(e) {
                         if in_table == 0 {
-                            flush(&mut b, &mut buf, *kinds.last().unwrap_or(&Kind::Para));
+                            flush(b, &mut buf, *kinds.last().unwrap_or(&Kind::Para));
                         }
                         let inherited = *kinds.last().unwrap_or(&Kind::Para);
                         kinds.push(if inherited == Kind::Note && k == Kind::Para {
@@ -452,7 +490,7 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
                     if table_stack.pop().unwrap_or(false) {
                         in_table = in_table.saturating_sub(1);
                     } else {
-                        flush(&mut b, &mut buf, *kinds.last().unwrap_or(&Kind::Para));
+                        flush(b, &mut buf, *kinds.last().unwrap_or(&Kind::Para));
                     }
                     continue;
                 }
@@ -462,18 +500,13 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
                 if kind_of(e).is_some() {
                     let k = kinds.pop().unwrap_or(Kind::Para);
                     if in_table == 0 {
-                        flush(&mut b, &mut buf, k);
+                        flush(b, &mut buf, k);
                     }
                 }
             }
         }
     }
-    flush(&mut b, &mut buf, Kind::Para);
-    Ok(Document {
-        meta,
-        blocks: b.blocks,
-        warnings,
-    })
+    flush(b, &mut buf, Kind::Para);
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 pub mod asciidoc;
 pub mod csv;
 pub mod encoding;
+mod entities;
 pub mod html;
+pub mod markdown;
 pub mod pdf;
 pub mod rst;
 pub mod text;
@@ -49,7 +51,13 @@ pub fn release_in_title(title: &str) -> Option<String> {
 /// Decodes a document of a known format.
 pub fn decode(bytes: &[u8], format: Format) -> Result<Document, DocError> {
     match format {
-        Format::Text | Format::Markdown => {
+        Format::Markdown => {
+            let (text, note) = encoding::decode_text_noting(bytes)?;
+            let mut doc = markdown::decode(&text);
+            doc.warnings.extend(note);
+            Ok(doc)
+        }
+        Format::Text => {
             let (text, note) = encoding::decode_text_noting(bytes)?;
             let mut doc = text::decode(&text, format);
             doc.warnings.extend(note);

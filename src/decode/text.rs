@@ -61,18 +61,76 @@ pub fn clean_inline(s: &str) -> String {
         .replace("\\_", "_")
         .replace("\\|", "|")
         .replace('`', "");
-    let s = s
-        .replace("&amp;amp;", "&")
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&nbsp;", " ")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'");
+    // "&amp;lt;" (escaped twice by a scraper) is "<"
+    let s = decode_entities(&s.replace("&amp;", "&"));
     squash(&s)
 }
 
-fn front_matter(lines: &[&str], meta: &mut Meta) -> usize {
+/// Decodes HTML character references: numeric (`&#8211;`, `&#x2013;`) and every named one of
+/// HTML5 (`&ndash;`, `&nbsp;` as a space). Anything else that starts with `&` stays.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest[1..]
+            .char_indices()
+            .take(40)
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '#'))
+            .filter(|(_, c)| *c == ';')
+            .map(|(i, _)| i + 1);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let text = if let Some(num) = name.strip_prefix('#') {
+                let code = match num.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => num.parse::<u32>().ok(),
+                }?;
+                let c = match code {
+                    0 => '\u{FFFD}',
+                    c => char::from_u32(c).unwrap_or('\u{FFFD}'),
+                };
+                c.to_string()
+            } else if name == "nbsp" {
+                " ".to_string()
+            } else {
+                let i = super::entities::ENTITIES
+                    .binary_search_by(|(n, _)| (*n).cmp(name))
+                    .ok()?;
+                super::entities::ENTITIES[i].1.to_string()
+            };
+            Some((text, e + 1))
+        });
+        match decoded {
+            Some((text, len)) => {
+                out.push_str(&text);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether an HTML tag (`<br/>`, `</td>`) is one that markdown sources embed; other text in angle
+/// brackets (`<FQDN>`, `<port>`) is text.
+pub(crate) fn is_html_tag(s: &str) -> bool {
+    HTML_TAG
+        .find(s.trim())
+        .is_some_and(|m| m.len() == s.trim().len())
+}
+
+/// Reads YAML front matter (`---` ... `---` on the first lines) into `meta`; returns the number
+/// of lines it takes (0 without front matter).
+pub(crate) fn front_matter(lines: &[&str], meta: &mut Meta) -> usize {
     if lines.first().map(|l| l.trim()) != Some("---") {
         return 0;
     }
@@ -176,6 +234,10 @@ fn find_pipe_tables(lines: &[&str]) -> BTreeMap<usize, (usize, Vec<String>, Tabl
         }
         let header_broken = s - start > 1 && !lines[s].trim_start().starts_with('|');
         header.resize(n.max(header.len()), String::new());
+        // rows broken over lines: with closing pipes a row runs to the line that ends with one;
+        // without (the header has none), to the line that gives it all its cells
+        let closing = lines[s - 1].trim_end().ends_with('|');
+        let width = header.len();
         let mut rows: Vec<Vec<String>> = Vec::new();
         let mut j = s + 1;
         while j < lines.len() {
@@ -190,6 +252,7 @@ fn find_pipe_tables(lines: &[&str]) -> BTreeMap<usize, (usize, Vec<String>, Tabl
             let mut acc = l.to_string();
             let mut k = j;
             while !acc.trim_end().ends_with('|')
+                && (closing || split_pipe(&acc).len() < width)
                 && k + 1 < lines.len()
                 && !lines[k + 1].trim().is_empty()
                 && k - j < 60
@@ -332,9 +395,33 @@ pub fn decode(text: &str, _format: Format) -> Document {
     let skip = front_matter(&all, &mut meta);
     let lines = &all[skip..];
     let md_headings = lines.iter().any(|l| is_md_heading(l));
+    let mut b = BlockBuilder::default();
+    decode_lines(lines, skip, md_headings, &mut b);
+    Document {
+        meta,
+        blocks: b.blocks,
+        warnings: Vec::new(),
+    }
+}
+
+/// A heading's text without its `{#id}` anchor, as plain text.
+pub(crate) fn strip_heading_id(s: &str) -> String {
+    squash(&HEADING_ID.replace(s, ""))
+}
+
+/// Whether any of the lines is a markdown (ATX) heading.
+pub(crate) fn has_md_heading(lines: &[&str]) -> bool {
+    lines.iter().any(|l| is_md_heading(l))
+}
+
+/// Decodes a run of lines with the line heuristics into `b` (which keeps the heading and
+/// caption context). `line0` is the number of source lines before `lines[0]`, so that a table's
+/// line is its 1-based source line; `md_headings` says the whole document has markdown headings
+/// (then a short line is not taken for a heading).
+pub(crate) fn decode_lines(lines: &[&str], line0: usize, md_headings: bool, b: &mut BlockBuilder) {
+    let skip = line0;
     let pipes = find_pipe_tables(lines);
     let v = vocab();
-    let mut b = BlockBuilder::default();
     let mut i = 0;
     while i < lines.len() {
         if let Some((end, header, body)) = pipes.get(&i) {
@@ -602,11 +689,6 @@ pub fn decode(text: &str, _format: Format) -> Document {
             b.blocks.push(Block::Paragraph { text, page: None });
         }
     }
-    Document {
-        meta,
-        blocks: b.blocks,
-        warnings: Vec::new(),
-    }
 }
 
 /// Segments of a line separated by two or more spaces, with their character offsets.
@@ -700,6 +782,11 @@ mod tests {
             "see Name resolution now"
         );
         assert_eq!(clean_inline("UDP &amp; TCP"), "UDP & TCP");
+        assert_eq!(clean_inline("49152&#8211;65535"), "49152\u{2013}65535");
+        assert_eq!(
+            clean_inline("a&ndash;b &#x2014; &amp;lt;x&gt; &bogus; & c"),
+            "a\u{2013}b \u{2014} <x> &bogus; & c"
+        );
         assert_eq!(
             clean_inline("\"Client Frontend _\\<Server name\\>_\""),
             "\"Client Frontend <Server name>\""

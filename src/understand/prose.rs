@@ -67,10 +67,11 @@ static SLASH: LazyLock<Regex> =
 static DASH_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([A-Za-z][A-Za-z0-9/ ()._+-]{0,40}?)\s*[—–]\s*(\d{2,5})\b").unwrap()
 });
-/// "UDP 40000-41999", "TCP 8443", "TCP/5000" in running text: a transport name right before the number.
+/// "UDP 40000-41999", "TCP 8443", "TCP/5000" in running text: a transport name right before the
+/// number; "TCP:1024:5000" is a range (LABELING 21).
 static TRANSPORT_NUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(tcp|udp|sctp)(?:\s*|/|:){NUM}(?:\s*(?:-|~|{})\s*{NUM})?",
+        r"(?i)\b(tcp|udp|sctp)(?:\s*|/|:){NUM}(?:(?:\s*(?:-|~|{})\s*|:){NUM})?",
         alternation(&vocab().range_words)
     ))
     .expect("prose pattern")
@@ -295,11 +296,22 @@ impl Intro {
 /// A list item that is a row of a port list: a name, a colon, and a port cell ("Web
 /// interface: 8006 (TCP, HTTP/1.1 over TLS)", "sendmail: 25 (TCP, outgoing)", "corosync:
 /// 5405-5412 UDP"). The name is the listener; words in parentheses give transport and direction.
-fn list_row(item: &str) -> Option<Vec<PortRecord>> {
+/// The item (or its heading, `context`) must be about ports: it names a transport or a port
+/// word ("CPU: 2 Minimum" is not a port).
+fn list_row(item: &str, context: &str) -> Option<Vec<PortRecord>> {
     let v = vocab();
     let (label, rest) = item.split_once([':', '：'])?;
     let label = squash(label.trim_start_matches(['-', '*', '•', ' ']));
-    if label.is_empty() || label.split_whitespace().count() > crate::tuning::LIST_LABEL_MAX_WORDS {
+    if label.is_empty()
+        || label.split_whitespace().count() > crate::tuning::LIST_LABEL_MAX_WORDS
+        || !v.explicit_transports_in(&label).is_empty() && label.split_whitespace().count() == 1
+    {
+        return None; // "TCP:1024:5000" is a range, not a name
+    }
+    let about_ports = !v.explicit_transports_in(rest).is_empty()
+        || v.prose_port_words.found_in(&key(item))
+        || v.prose_port_words.found_in(&key(context));
+    if !about_ports {
         return None;
     }
     let rest = rest.trim();
@@ -439,6 +451,8 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
     let mut section_start = 0usize;
     // what the paragraph before a list says about the list's items
     let mut intro = Intro::default();
+    // the heading and the paragraph the current list stands under
+    let mut context = String::new();
     for b in &doc.blocks {
         let (text, page) = match b {
             Block::Heading { text, .. } => {
@@ -449,6 +463,7 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                 section += 1;
                 section_start = out.len();
                 heading = text.clone();
+                context = text.clone();
                 continue;
             }
             Block::Code { text, page, .. } => {
@@ -464,6 +479,7 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
             Block::ListItem { text, page, .. } => (text, page),
             Block::Paragraph { text, page } | Block::Note { text, page } => {
                 intro = Intro::of(text);
+                context = format!("{heading} {text}");
                 (text, page)
             }
             _ => {
@@ -475,7 +491,7 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
         if is_item && intro.refused {
             continue; // "The following traffic is dropped:" lists what is not allowed
         }
-        if let Some(mut rows) = is_item.then(|| list_row(text)).flatten() {
+        if let Some(mut rows) = is_item.then(|| list_row(text, &context)).flatten() {
             for r in &mut rows {
                 if r.direction.is_empty() {
                     if let Some(d) = intro.direction.or(heading_direction) {
@@ -585,8 +601,19 @@ mod tests {
     }
 
     #[test]
+    fn colon_ranges() {
+        let m: Vec<(u16, u16)> = mentions("TCP:1024:5000")
+            .iter()
+            .map(|m| (m.start, m.end))
+            .collect();
+        assert_eq!(m, vec![(1024, 5000)]);
+    }
+
+    #[test]
     fn list_items_that_are_rows() {
-        let r = list_row("sendmail: 25 (TCP, outgoing)").unwrap();
+        assert!(list_row("CPU: 2 Minimum", "Hardware").is_none());
+        assert!(list_row("TCP:1024:5000", "Ports").is_none());
+        let r = list_row("sendmail: 25 (TCP, outgoing)", "").unwrap();
         assert_eq!(
             (
                 r[0].listener.as_str(),
@@ -596,10 +623,10 @@ mod tests {
             ("sendmail", "tcp", 25)
         );
         assert_eq!(r[0].direction, "outbound");
-        let r = list_row("corosync cluster traffic: 5405-5412 UDP").unwrap();
+        let r = list_row("corosync cluster traffic: 5405-5412 UDP", "").unwrap();
         assert_eq!((r[0].port_start, r[0].port_end), (5405, 5412));
         assert_eq!(r[0].transport, "udp");
-        assert!(list_row("Note: see the table below").is_none());
+        assert!(list_row("Note: see the table below", "Ports").is_none());
         assert!(Intro::of("The following traffic is dropped, but not logged:").refused);
         assert_eq!(
             Intro::of("Forward the following incoming connections:").direction,
