@@ -66,6 +66,8 @@ pub fn sniff_delimiter(first: &str) -> u8 {
 /// Reads CSV rows leniently (ragged rows, whitespace around fields trimmed, empty rows
 /// dropped); a malformed record ends the reading with what was read so far.
 pub fn read_rows(text: &str, delim: u8, quote: u8) -> Vec<Vec<String>> {
+    let text = skip_initial_space(text, delim as char, quote as char);
+    let text = text.as_str();
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -83,6 +85,28 @@ pub fn read_rows(text: &str, delim: u8, quote: u8) -> Vec<Vec<String>> {
             continue;
         }
         out.push(row);
+    }
+    out
+}
+
+/// Spaces and tabs after a delimiter (outside quotes) taken off, so that a field quoted after
+/// them (`1231,\t"Console, Web, API"`) is one quoted field, as docutils' csv-table and most
+/// spreadsheet exports mean it.
+fn skip_initial_space(text: &str, delim: char, quote: char) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_quote = false;
+    let mut field_start = true;
+    for c in text.chars() {
+        if field_start && !in_quote && (c == ' ' || (c == '\t' && delim != '\t')) {
+            continue;
+        }
+        field_start = false;
+        if c == quote {
+            in_quote = !in_quote;
+        } else if !in_quote && (c == delim || c == '\n') {
+            field_start = true;
+        }
+        out.push(c);
     }
     out
 }
@@ -129,6 +153,19 @@ mod tests {
             },
             _ => panic!("not a table"),
         }
+    }
+
+    #[test]
+    fn quoted_after_space() {
+        let rows = read_rows(
+            "\"Central\",\t1231,\t\"TCP\",\t\"Console, Web, API\"\n",
+            b',',
+            b'"',
+        );
+        assert_eq!(
+            rows,
+            vec![vec!["Central", "1231", "TCP", "Console, Web, API"]]
+        );
     }
 
     #[test]
