@@ -18,6 +18,12 @@ pub const PROSE_CONFIDENCE: f64 = 0.5;
 /// The longest title whose direction words are taken for its table's rows ("Inbound rules",
 /// "Ports the server listens on"); a longer one is a sentence about more than this table.
 pub const TITLE_DIRECTION_MAX_WORDS: usize = 12;
+/// How many headings above a table (nearest first) name what the table is written for, with the
+/// document's title: "VCH Endpoint VM" over "Bridge Network" over a table of VCH ports.
+pub const SUBJECT_HEADINGS: usize = 2;
+/// The most words read as one party of a connection phrase ("from the VCH to DNS servers");
+/// a "to" further away is not the phrase's.
+pub const FLOW_PARTY_MAX_WORDS: usize = 12;
 
 /// A column whose header names no role is a port column when at least this many of its cells
 /// hold ports ("Casilla #" over 17001, 8001, 3389) ...

@@ -32,6 +32,7 @@ struct RawVocab {
     blocks: BTreeMap<String, PerLang>,
     prose: BTreeMap<String, PerLang>,
     parties: BTreeMap<String, PerLang>,
+    flow: BTreeMap<String, PerLang>,
     scripts: BTreeMap<String, String>,
 }
 
@@ -51,6 +52,7 @@ impl RawVocab {
             ("blocks", &self.blocks),
             ("prose", &self.prose),
             ("parties", &self.parties),
+            ("flow", &self.flow),
         ] {
             for (name, p) in m {
                 out.push((format!("{group}.{name}"), p));
@@ -293,6 +295,17 @@ pub struct Vocab {
     pub prose_negation: Phrases,
     /// A list intro that says its items are refused traffic ("The following traffic is dropped:").
     pub prose_refused: Phrases,
+    /// Words of a paragraph that introduces the table after it ("The following table ...").
+    pub prose_table_intro: Phrases,
+    /// Connection phrases (`flow.*`): single words as matching keys.
+    pub flow_connection: HashSet<String>,
+    pub flow_from: HashSet<String>,
+    pub flow_to: HashSet<String>,
+}
+
+/// Single words of every language, as keys.
+fn words(p: &PerLang) -> HashSet<String> {
+    p.values().flatten().map(|w| key(w)).collect()
 }
 
 fn section<'a>(m: &'a BTreeMap<String, PerLang>, name: &str) -> &'a PerLang {
@@ -365,6 +378,10 @@ impl Vocab {
             prose_boilerplate: Phrases::from_lang(section(&raw.prose, "boilerplate")),
             prose_negation: Phrases::from_lang(section(&raw.prose, "negation")),
             prose_refused: Phrases::from_lang(section(&raw.prose, "refused")),
+            prose_table_intro: Phrases::from_lang(section(&raw.prose, "table_intro")),
+            flow_connection: words(section(&raw.flow, "connection")),
+            flow_from: words(section(&raw.flow, "from")),
+            flow_to: words(section(&raw.flow, "to")),
         }
     }
 

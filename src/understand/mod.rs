@@ -3,6 +3,7 @@
 
 pub mod cells;
 pub mod commands;
+pub mod flow;
 pub mod prose;
 pub mod stream;
 pub mod tables;

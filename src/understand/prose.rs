@@ -77,7 +77,7 @@ static TRANSPORT_NUM: LazyLock<Regex> = LazyLock::new(|| {
     .expect("prose pattern")
 });
 
-fn sentences(text: &str) -> Vec<String> {
+pub fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let chars: Vec<char> = text.chars().collect();

@@ -7,8 +7,9 @@ use crate::record::PortRecord;
 use crate::tuning::SENTENCE_CELL_PENALTY;
 use crate::tuning::{
     CONTENT_PORT_MIN_CELLS, CONTENT_PORT_SHARE, GRID_CONFIDENCE, GUESS_PENALTY, NOTES_PORT_PENALTY,
-    ROW_COUNTER_MAX, STREAM_CONFIDENCE, TITLE_DIRECTION_MAX_WORDS,
+    ROW_COUNTER_MAX, STREAM_CONFIDENCE, SUBJECT_HEADINGS, TITLE_DIRECTION_MAX_WORDS,
 };
+use crate::understand::flow::{flow_direction, subject_words};
 use crate::understand::cells::{parse_port_cell, CellParse, PortSpec};
 use crate::understand::prose::port_mentions;
 use crate::understand::stream::rebuild_rows;
@@ -25,6 +26,12 @@ pub struct FoundTable {
     pub page: Option<u32>,
     /// The page of each body row, when known (grid tables from paged formats).
     pub row_pages: Vec<u32>,
+    /// The paragraph right before the table when it introduces it ("The following table lists
+    /// ... incoming ..."), else empty.
+    pub intro: String,
+    /// What the table is written for, strongest first: the document's title (else its first
+    /// heading), then the nearest headings above the table.
+    pub subject: [String; 2],
 }
 
 impl FoundTable {
@@ -59,10 +66,27 @@ fn has_roles(h: &[String]) -> bool {
 pub fn collect_tables(doc: &Document) -> Vec<FoundTable> {
     let mut out: Vec<FoundTable> = Vec::new();
     let mut adjacent = false; // the previous block was a table
+    let mut headings: Vec<&str> = Vec::new();
+    let mut intro: Option<&str> = None; // the paragraph right before, if it introduces a table
     for b in &doc.blocks {
-        let Block::Table(t) = b else {
-            adjacent = false;
-            continue;
+        let t = match b {
+            Block::Table(t) => t,
+            Block::Heading { text, .. } => {
+                headings.push(text);
+                adjacent = false;
+                intro = None;
+                continue;
+            }
+            Block::Paragraph { text, .. } => {
+                adjacent = false;
+                intro = is_table_intro(text).then_some(text.as_str());
+                continue;
+            }
+            _ => {
+                adjacent = false;
+                intro = None;
+                continue;
+            }
         };
         if adjacent && t.caption.is_none() {
             if let Some(prev) = out.last_mut() {
@@ -81,10 +105,41 @@ pub fn collect_tables(doc: &Document) -> Vec<FoundTable> {
             body: t.body.clone(),
             page: t.page,
             row_pages: row_pages_of(t),
+            intro: intro.take().unwrap_or_default().to_string(),
+            subject: [
+                if doc.meta.title.is_empty() {
+                    headings.first().copied().unwrap_or_default().to_string()
+                } else {
+                    doc.meta.title.clone()
+                },
+                headings
+                    .iter()
+                    .rev()
+                    .take(SUBJECT_HEADINGS)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ],
         });
         adjacent = true;
     }
     dedupe_flattened(out)
+}
+
+/// A paragraph introduces the table right after it when it ends with a colon or points at the
+/// table ("The following table lists ...", "In der unten stehenden Tabelle ...").
+fn is_table_intro(text: &str) -> bool {
+    let t = text.trim_end();
+    t.ends_with([':', '：']) || vocab().prose_table_intro.found_in(&key(t))
+}
+
+/// The direction the introducing paragraph states for every row of its table (LABELING rule
+/// 18): the words of its last sentence, when they name one direction.
+fn intro_direction(intro: &str) -> Option<Direction> {
+    let last = crate::understand::prose::sentences(intro).pop()?;
+    vocab()
+        .direction(&last)
+        .filter(|d| *d != Direction::Bidirectional)
 }
 
 /// Row pages of a grid table, complete or empty.
@@ -237,7 +292,7 @@ fn dedupe_flattened(tables: Vec<FoundTable>) -> Vec<FoundTable> {
     }
     let ports: Vec<BTreeSet<u16>> = tables.iter().map(port_numbers).collect();
     let mut drop = vec![false; tables.len()];
-    let mut new_title: Vec<Option<String>> = vec![None; tables.len()];
+    let mut new_title: Vec<Option<(String, String, [String; 2])>> = vec![None; tables.len()];
     let mut claimed = vec![false; tables.len()];
     for (s, st) in tables.iter().enumerate() {
         if !is_stream(st) || ports[s].is_empty() {
@@ -254,7 +309,7 @@ fn dedupe_flattened(tables: Vec<FoundTable>) -> Vec<FoundTable> {
         if let Some(g) = twin {
             drop[s] = true;
             claimed[g] = true;
-            new_title[g] = Some(st.title.clone());
+            new_title[g] = Some((st.title.clone(), st.intro.clone(), st.subject.clone()));
         }
     }
     tables
@@ -262,8 +317,10 @@ fn dedupe_flattened(tables: Vec<FoundTable>) -> Vec<FoundTable> {
         .enumerate()
         .filter(|(i, _)| !drop[*i])
         .map(|(i, mut t)| {
-            if let Some(title) = new_title[i].take() {
+            if let Some((title, intro, subject)) = new_title[i].take() {
                 t.title = title;
+                t.intro = intro;
+                t.subject = subject;
             }
             t
         })
@@ -695,6 +752,11 @@ pub fn table_records(
         confidence
     };
     let title = TitleContext::in_document(&t.title, parts);
+    let intro_direction = intro_direction(&t.intro);
+    let subject = [
+        subject_words(&t.subject[0]),
+        subject_words(&format!("{}\n{}", t.subject[1], t.title)),
+    ];
     let mut cols = cols;
     cols.transport = best_transport_column(&cols, &rows);
     let home = cols
@@ -772,6 +834,13 @@ pub fn table_records(
                 (0..width)
                     .filter(|c| !cols.ports.iter().any(|p| p.0 == *c))
                     .find_map(|c| v.leading_direction(&row[c]))
+            })
+            .or(intro_direction)
+            .or_else(|| {
+                // a connection phrase ("Connections from the VCH to DNS servers")
+                (0..width)
+                    .filter(|c| !cols.ports.iter().any(|p| p.0 == *c))
+                    .find_map(|c| flow_direction(&row[c], &subject))
             });
         // a side's own transport column, else the table's
         let transports_for = |role: Role| -> Vec<Transport> {
