@@ -629,6 +629,24 @@ fn inline_text(events: &[Ev]) -> String {
     squash(&out)
 }
 
+/// A table cell's text: as [`inline_text`], with each `<br>` a line break of the cell (a cell
+/// that lists several items, one per line, keeps them apart).
+fn cell_text(events: &[Ev]) -> String {
+    let mut lines = Vec::new();
+    let mut from = 0;
+    for (k, (e, _)) in events.iter().enumerate() {
+        if let Event::InlineHtml(h) | Event::Html(h) = e {
+            if h.trim().to_ascii_lowercase().starts_with("<br") {
+                lines.push(inline_text(&events[from..k]));
+                from = k + 1;
+            }
+        }
+    }
+    lines.push(inline_text(&events[from..]));
+    lines.retain(|l| !l.is_empty());
+    lines.join("\n")
+}
+
 fn push_inline(out: &mut String, events: &[Ev]) {
     for (e, _) in events {
         match e {
@@ -666,7 +684,7 @@ fn table_cells(events: &[Ev]) -> (Vec<String>, Vec<Vec<String>>) {
             Event::Start(Tag::TableCell) => cell = Some(k + 1),
             Event::End(TagEnd::TableCell) => {
                 let from = cell.take().unwrap_or(k);
-                row.push(inline_text(&events[from..k]));
+                row.push(cell_text(&events[from..k]));
             }
             Event::End(TagEnd::TableHead) => header = std::mem::take(&mut row),
             Event::End(TagEnd::TableRow) => rows.push(std::mem::take(&mut row)),
@@ -702,7 +720,7 @@ mod tests {
         assert_eq!(t[0].line, 5);
         assert_eq!(
             grid(&t[0]),
-            &vec![vec!["443", "TCP", "web a b"], vec!["22", "TCP", "ssh"]]
+            &vec![vec!["443", "TCP", "web a\nb"], vec!["22", "TCP", "ssh"]]
         );
     }
 

@@ -8,11 +8,12 @@ pub mod prose;
 pub mod stream;
 pub mod tables;
 
-use crate::document::{Block, Document};
+use crate::document::{Block, Document, TableBody};
 use crate::normalize::{key, take_marks};
 use crate::record::PortRecord;
 use crate::vocab::{vocab, Transport};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Footnote definitions of a document: mark -> (default_port, configurable).
 #[derive(Debug, Default, Clone)]
@@ -81,20 +82,83 @@ pub fn understand(doc: &Document) -> Understood {
         warnings: Vec::new(),
     };
     let parts = tables::product_parts(&found);
+    let mut text_blocks = BTreeSet::new();
     for (i, t) in found.iter().enumerate() {
         let r = tables::table_records(t, i as u32, &footnotes, &parts);
         if r.is_port_table {
             out.port_tables += 1;
+        } else {
+            text_blocks.extend(t.blocks.iter().copied());
         }
         out.records.extend(r.records);
         out.warnings.extend(r.warnings);
     }
-    let prose = prose::prose_records(doc, &out.records);
+    let prose = prose::prose_records(&text_view(doc, &text_blocks), &out.records);
     out.records.extend(prose);
     if let Some(t) = document_transport(doc) {
         for r in out.records.iter_mut().filter(|r| r.transport.is_empty()) {
             r.transport = t.as_str().to_string();
         }
+    }
+    out
+}
+
+/// The document as its prose reader sees it: a table that has no port column (`Category |
+/// Characteristic`, `Field | Description`) is text, each line of its cells a paragraph, so the
+/// ports its sentences name are read (LABELING rule 15). `text_blocks` are the indices of those
+/// tables' blocks.
+fn text_view<'a>(doc: &'a Document, text_blocks: &BTreeSet<usize>) -> Cow<'a, Document> {
+    if text_blocks.is_empty() {
+        return Cow::Borrowed(doc);
+    }
+    let mut view = doc.clone();
+    view.blocks = Vec::with_capacity(doc.blocks.len());
+    for (i, b) in doc.blocks.iter().enumerate() {
+        match b {
+            Block::Table(t) if text_blocks.contains(&i) => {
+                let cells: Vec<&String> = match &t.body {
+                    TableBody::Grid(rows) => rows.iter().flatten().collect(),
+                    TableBody::Stream { cells, .. } => cells.iter().collect(),
+                };
+                view.blocks.extend(
+                    cells
+                        .into_iter()
+                        .flat_map(|c| c.lines())
+                        .map(unquoted)
+                        .filter(|l| !l.trim().is_empty())
+                        .map(|l| Block::Paragraph {
+                            text: l.trim().to_string(),
+                            page: t.page,
+                        }),
+                );
+            }
+            b => view.blocks.push(b.clone()),
+        }
+    }
+    Cow::Owned(view)
+}
+
+/// A cell line without the text it quotes: a description cell that cites another text
+/// (`prose that names ports ("redirect ... to port 8445")`) states no port itself.
+fn unquoted(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut close: Option<char> = None;
+    for c in line.chars() {
+        match close {
+            Some(q) if c == q => close = None,
+            Some(_) => {}
+            None => match c {
+                '"' => close = Some('"'),
+                '“' => close = Some('”'),
+                '«' => close = Some('»'),
+                '「' => close = Some('」'),
+                _ => out.push(c),
+            },
+        }
+    }
+    if close.is_some() {
+        // an unbalanced quote mark quotes nothing
+        return line.to_string();
     }
     out
 }
@@ -137,4 +201,36 @@ fn document_transport(doc: &Document) -> Option<Transport> {
         }))
         .any(beside_port_word);
     stated.then_some(*only)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_in_the_sentences_of_a_table_without_port_columns_are_read() {
+        let md = "# Web servers\n\n| Category | Characteristic |\n|---|---|\n| Ports | TCP 80, TCP 443 (SSL)<br/>Ports used by the search index component — TCP 16500-16519<br/>Low port range 1025 through 5000 |\n| Registry | No additional guidance |\n";
+        let doc = crate::decode::markdown::decode(md);
+        let got: Vec<(u16, u16, String)> = understand(&doc)
+            .records
+            .iter()
+            .map(|r| (r.port_start, r.port_end, r.transport.clone()))
+            .collect();
+        for want in [(80, 80, "tcp"), (443, 443, "tcp"), (16500, 16519, "tcp")] {
+            assert!(
+                got.contains(&(want.0, want.1, want.2.to_string())),
+                "{want:?} in {got:?}"
+            );
+        }
+        assert!(got.iter().any(|r| (r.0, r.1) == (1025, 5000)), "{got:?}");
+    }
+
+    #[test]
+    fn quoted_text_in_a_description_cell_states_no_port() {
+        assert_eq!(
+            unquoted(r#"prose that names ports ("redirect to port 8445", "XMPP—5222")"#),
+            "prose that names ports (, )"
+        );
+        assert_eq!(unquoted(r#"Port 8080 "default"#), r#"Port 8080 "default"#);
+    }
 }

@@ -29,6 +29,8 @@ pub struct FoundTable {
     /// The paragraph right before the table when it introduces it ("The following table lists
     /// ... incoming ..."), else empty.
     pub intro: String,
+    /// The document blocks the table was read from (more than one when fragments merged).
+    pub blocks: Vec<usize>,
     /// What the table is written for, strongest first: the document's title (else its first
     /// heading), then the nearest headings above the table.
     pub subject: [String; 2],
@@ -68,7 +70,7 @@ pub fn collect_tables(doc: &Document) -> Vec<FoundTable> {
     let mut adjacent = false; // the previous block was a table
     let mut headings: Vec<&str> = Vec::new();
     let mut intro: Option<&str> = None; // the paragraph right before, if it introduces a table
-    for b in &doc.blocks {
+    for (bi, b) in doc.blocks.iter().enumerate() {
         let t = match b {
             Block::Table(t) => t,
             Block::Heading { text, .. } => {
@@ -91,6 +93,7 @@ pub fn collect_tables(doc: &Document) -> Vec<FoundTable> {
         if adjacent && t.caption.is_none() {
             if let Some(prev) = out.last_mut() {
                 if merge_into(prev, t) {
+                    prev.blocks.push(bi);
                     continue;
                 }
             }
@@ -106,6 +109,7 @@ pub fn collect_tables(doc: &Document) -> Vec<FoundTable> {
             page: t.page,
             row_pages: row_pages_of(t),
             intro: intro.take().unwrap_or_default().to_string(),
+            blocks: vec![bi],
             subject: [
                 if doc.meta.title.is_empty() {
                     headings.first().copied().unwrap_or_default().to_string()
