@@ -106,13 +106,21 @@ fn subst_attrs(s: &str, attrs: &Attrs) -> String {
 }
 
 /// Byte index of the `]` closing the bracket opened at `open` (honouring `\]` and nesting).
+/// Where the escapes leave the brackets unbalanced (`pass:n[footnote:x[pass:n[text\]]]`, as
+/// real documents write), an escaped `]` closes too.
 fn bracket_end(s: &str, open: usize) -> Option<usize> {
+    bracket_close(s, open, true).or_else(|| bracket_close(s, open, false))
+}
+
+fn bracket_close(s: &str, open: usize, honour_escapes: bool) -> Option<usize> {
     let mut depth = 0usize;
     let mut esc = false;
     for (i, c) in s.get(open..)?.char_indices() {
         if esc {
             esc = false;
-            continue;
+            if c != ']' || honour_escapes {
+                continue;
+            }
         }
         match c {
             '\\' => esc = true,
@@ -550,7 +558,7 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
             } else if first == '+' || first == '/' {
                 // passthrough or comment: dropped
             } else if admon || depth + 1 >= MAX_DEPTH {
-                let t = flatten(&body.join("\n"), attrs, depth + 1);
+                let t = flatten(&body.join("\n"), attrs, depth + 1, false);
                 if !t.is_empty() {
                     b.blocks.push(Block::Note {
                         text: t,
@@ -723,8 +731,9 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
     flush!();
 }
 
-/// The text of a piece of AsciiDoc as one line (list items joined by "; ").
-fn flatten(text: &str, attrs: &Attrs, depth: usize) -> String {
+/// The text of a piece of AsciiDoc as one line (list items joined by "; "), or, for an `a|`
+/// cell (`lines`), one line per block: a cell that lists its items keeps them apart.
+fn flatten(text: &str, attrs: &Attrs, depth: usize, lines: bool) -> String {
     if depth >= MAX_DEPTH {
         return inline(&text.replace('\n', " "), attrs);
     }
@@ -756,7 +765,11 @@ fn flatten(text: &str, attrs: &Attrs, depth: usize) -> String {
             continue;
         }
         if !out.is_empty() {
-            out.push_str(if list { "; " } else { " " });
+            out.push_str(match (lines, list) {
+                (true, _) => "\n",
+                (false, true) => "; ",
+                (false, false) => " ",
+            });
         }
         out.push_str(&t);
     }
@@ -919,7 +932,7 @@ fn table(
     };
     for c in cells {
         let text = match c.style {
-            'a' => flatten(c.text.trim_start(), attrs, depth + 1),
+            'a' => flatten(c.text.trim_start(), attrs, depth + 1, true),
             'l' | 'm' | 'v' => squash(&c.text),
             _ => inline(&c.text.replace('\n', " "), attrs),
         };
@@ -1018,7 +1031,7 @@ mod tests {
         let d = decode("[cols=\"1,1\"]\n|===\n| x\na| * one\n** two\n|===\n");
         let (h, r) = grid(&d, 0);
         assert!(h.is_empty());
-        assert_eq!(r, vec![vec!["x", "one; two"]]);
+        assert_eq!(r, vec![vec!["x", "one\ntwo"]]);
     }
 
     #[test]

@@ -125,6 +125,28 @@ fn port_number(s: &str) -> Option<u16> {
 
 /// Parses one port cell. See the module docs for the shapes it knows.
 pub fn parse_port_cell(raw: &str) -> CellParse {
+    let whole = parse_cell_text(raw);
+    if whole != CellParse::NotPort || !raw.trim().contains('\n') {
+        return whole;
+    }
+    // a cell of several lines that does not read as one ("Version 2 (XMEM)" over
+    // "Unencrypted: 8091, 8092"): the ports of the lines that are port specs
+    let mut specs = Vec::new();
+    for line in raw.lines().filter(|l| !l.trim().is_empty()) {
+        match parse_cell_text(line) {
+            CellParse::Ports(p) => specs.extend(p),
+            CellParse::Invalid(why) => return CellParse::Invalid(why),
+            _ => {}
+        }
+    }
+    if specs.is_empty() {
+        CellParse::NotPort
+    } else {
+        CellParse::Ports(specs)
+    }
+}
+
+fn parse_cell_text(raw: &str) -> CellParse {
     let v = vocab();
     let (unmarked, cell_marks) = take_marks(raw);
     let text = fold(&unmarked);
@@ -628,6 +650,15 @@ mod tests {
         let r = p("UDP/TCP 5060");
         assert_eq!(r[0].0, vec![Tcp, Udp]);
         assert_eq!(p("TLS 5061")[0].0, vec![Tcp]);
+    }
+
+    #[test]
+    fn a_cell_of_lines_gives_the_ports_of_its_port_lines() {
+        let got = p("Version 2 (XMEM)\nUnencrypted: 8091, 8092\nEncrypted: 18091");
+        let ports: Vec<u16> = got.iter().map(|f| f.1).collect();
+        assert_eq!(ports, vec![8091, 8092, 18091]);
+        // a cell that reads as one keeps reading as one
+        assert_eq!(p("TCP\n80, 443").len(), 2);
     }
 
     #[test]
