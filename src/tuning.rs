@@ -24,6 +24,9 @@ pub const SUBJECT_HEADINGS: usize = 2;
 /// The most words read as one party of a connection phrase ("from the VCH to DNS servers");
 /// a "to" further away is not the phrase's.
 pub const FLOW_PARTY_MAX_WORDS: usize = 12;
+/// How far into a cell the connection word of such a phrase may stand: after a verb or two
+/// ("Allow access to X", "Allow outgoing traffic to X"), not deep inside a sentence.
+pub const FLOW_NOUN_MAX_INDEX: usize = 2;
 
 /// A column whose header names no role is a port column when at least this many of its cells
 /// hold ports ("Casilla #" over 17001, 8001, 3389) ...

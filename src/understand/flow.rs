@@ -8,7 +8,7 @@
 //! clients).
 
 use crate::normalize::key;
-use crate::tuning::FLOW_PARTY_MAX_WORDS;
+use crate::tuning::{FLOW_NOUN_MAX_INDEX, FLOW_PARTY_MAX_WORDS};
 use crate::vocab::{vocab, Direction};
 use std::collections::HashSet;
 
@@ -33,8 +33,24 @@ fn names_subject(party: &[&str], subject: &[String]) -> bool {
         .any(|w| subject.contains(w))
 }
 
+/// A party outside the product: one the vocabulary names (the Internet, DNS servers, clients),
+/// or an address written as a host name or URL (`cloud.ibm.com`, `https://iam.example.net`).
 fn is_outside(party: &[&str]) -> bool {
-    vocab().outside_parties.found_in(&party.join(" "))
+    vocab().outside_parties.found_in(&party.join(" ")) || party.iter().any(|w| is_address(w))
+}
+
+fn is_address(w: &str) -> bool {
+    if w.starts_with("http://") || w.starts_with("https://") {
+        return true;
+    }
+    let labels: Vec<&str> = w.split('.').collect();
+    labels.len() >= 3
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
 /// Tokens of a cell: words, with the punctuation after a word as its own token (`,` inside a
@@ -42,8 +58,8 @@ fn is_outside(party: &[&str]) -> bool {
 fn tokens(k: &str) -> Vec<&str> {
     let mut out = Vec::new();
     for w in k.split_whitespace() {
-        let w = w.trim_start_matches(['(', '"', '\'', '«', '“']);
-        let end = w.trim_end_matches([',', ';', '.', ':', ')', '"', '«', '»', '”']);
+        let w = w.trim_start_matches(['(', '"', '\'', '«', '“', '`', '*']);
+        let end = w.trim_end_matches([',', ';', '.', ':', ')', '"', '«', '»', '”', '`', '*']);
         if !end.is_empty() {
             out.push(end);
         }
@@ -85,7 +101,13 @@ pub fn flow_direction(cell: &str, subjects: &[Vec<String>]) -> Option<Direction>
     let v = vocab();
     let k = key(cell);
     let t = tokens(&k);
-    let opens = t.first().is_some_and(|w| v.flow_connection.contains(*w));
+    // the cell opens with a connection word, maybe after a verb ("Allow access to X")
+    let noun = t
+        .iter()
+        .take(FLOW_NOUN_MAX_INDEX + 1)
+        .position(|w| v.flow_connection.contains(*w));
+    let opens = noun.is_some();
+    let after_noun = noun.map_or(0, |n| n + 1);
     let from = t.iter().position(|w| v.flow_from.contains(*w));
     let to_after = |i: usize| (i + 1..t.len()).find(|&j| v.flow_to.contains(t[j]));
     match from {
@@ -103,8 +125,8 @@ pub fn flow_direction(cell: &str, subjects: &[Vec<String>]) -> Option<Direction>
             let b = match to {
                 Some(j) => party(&t, j + 1, &v.flow_from),
                 // "to B from A": the destination stands before the source
-                None if opens && t.get(1).is_some_and(|w| v.flow_to.contains(*w)) => {
-                    party(&t, 2, &v.flow_from)
+                None if opens && t.get(after_noun).is_some_and(|w| v.flow_to.contains(*w)) => {
+                    party(&t, after_noun + 1, &v.flow_from)
                 }
                 None if opens => return Some(Direction::Inbound),
                 None => return None,
@@ -127,10 +149,10 @@ pub fn flow_direction(cell: &str, subjects: &[Vec<String>]) -> Option<Direction>
         }
         None => {
             // "Connections to X": X receives them, unless X is an outside party
-            if !opens || !t.get(1).is_some_and(|w| v.flow_to.contains(*w)) {
+            if !opens || !t.get(after_noun).is_some_and(|w| v.flow_to.contains(*w)) {
                 return None;
             }
-            let b = party(&t, 2, &v.flow_from);
+            let b = party(&t, after_noun + 1, &v.flow_from);
             if b.is_empty() {
                 None
             } else if is_outside(&b) && !subjects.iter().any(|s| names_subject(&b, s)) {
@@ -221,6 +243,22 @@ mod tests {
             dir("Connexions depuis les clients vers le serveur de licences", "Licences"),
             Some(Direction::Inbound)
         );
+    }
+
+    #[test]
+    fn access_to_an_address_goes_out() {
+        assert_eq!(
+            dir("Allow access to cloud.ibm.com on port 443 in your allowlist.", "Allowlists"),
+            Some(Direction::Outbound)
+        );
+        assert_eq!(
+            dir(
+                "TCP port 443 FROM <each_worker_node_privateIP> TO <registry_ip>",
+                "Permit worker nodes to reach the image store"
+            ),
+            Some(Direction::Outbound)
+        );
+        assert!(is_address("iam.cloud.ibm.com") && !is_address("v1.2.3") && !is_address("a.b"));
     }
 
     #[test]

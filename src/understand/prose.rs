@@ -8,6 +8,8 @@ use crate::normalize::{is_cjk, key, squash};
 use crate::record::PortRecord;
 use crate::understand::cells::{parse_port_cell, CellParse};
 use crate::understand::commands::opened_by;
+use crate::understand::flow::{flow_direction, subject_words};
+use crate::tuning::SUBJECT_HEADINGS;
 use crate::vocab::{vocab, Direction};
 use regex::Regex;
 use std::collections::BTreeSet;
@@ -448,6 +450,21 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
     // rule 5); in one section, one
     let mut section = 0usize;
     let mut heading = String::new();
+    // what the text is written for (the title, then the nearest headings), for connection
+    // phrases ("TCP port 443 FROM the worker nodes TO the registry")
+    let mut headings: Vec<&str> = Vec::new();
+    let title = if doc.meta.title.is_empty() {
+        doc.blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Heading { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    } else {
+        doc.meta.title.as_str()
+    };
+    let title_words = subject_words(title);
     let mut section_start = 0usize;
     // what the paragraph before a list says about the list's items
     let mut intro = Intro::default();
@@ -463,6 +480,7 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                 section += 1;
                 section_start = out.len();
                 heading = text.clone();
+                headings.push(text);
                 context = text.clone();
                 continue;
             }
@@ -534,7 +552,12 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
             let direction = vocab()
                 .direction(&s)
                 .or(if is_item { intro.direction } else { None })
-                .or(heading_direction);
+                .or(heading_direction)
+                .or_else(|| {
+                    let near = headings.iter().rev().take(SUBJECT_HEADINGS);
+                    let near = subject_words(&near.copied().collect::<Vec<_>>().join("\n"));
+                    flow_direction(&s, &[title_words.clone(), near])
+                });
             let side = if direction == Some(Direction::Outbound) {
                 "remote"
             } else {
