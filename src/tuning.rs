@@ -37,8 +37,10 @@ pub const CONTENT_PORT_SHARE: f64 = 0.7;
 /// count 1, 2, 3 is a line number, not a port list.
 pub const ROW_COUNTER_MAX: u16 = 100;
 
-/// The longest paragraph read as a statement of one firewall rule ("Outbound: TCP port 80 (for
-/// HTTP communication)"), whose port stands on its own even where a table names the number.
+/// The longest first clause (up to a comma) of a paragraph read as a statement of one firewall
+/// rule ("Outbound: TCP port 80 (for HTTP communication)", "Allow outbound TCP traffic to port
+/// 2377 on the endpoint VM, for use by ..."), whose port stands on its own even where a table
+/// names the number.
 pub const STATEMENT_MAX_WORDS: usize = 16;
 
 /// The longest name before the colon of a list item read as a row of a port list ("Web

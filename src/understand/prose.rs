@@ -526,7 +526,9 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
         // a statement of one rule ("Outbound: TCP port 80 (for HTTP)"): short, and opened by a
         // direction label; its port stands even where a table names the same number, and its
         // section's heading names what it is for
-        let statement = text.split_whitespace().count() <= crate::tuning::STATEMENT_MAX_WORDS
+        let first_clause = text.split([',', ';', '，', '、']).next().unwrap_or_default();
+        let statement = first_clause.split_whitespace().count()
+            <= crate::tuning::STATEMENT_MAX_WORDS
             && vocab().leading_direction(text).is_some();
         for (s, found) in sentence_mentions(text) {
             // ports the sentence gives no transport of their own take the transports it names
