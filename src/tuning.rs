@@ -46,6 +46,8 @@ pub const STATEMENT_MAX_WORDS: usize = 16;
 /// The longest name before the colon of a list item read as a row of a port list ("Web
 /// interface: 8006 (TCP)"); a longer one is a sentence that happens to hold a colon.
 pub const LIST_LABEL_MAX_WORDS: usize = 8;
+/// The longest list label read as a direction rather than a name ("In entrata: Porta TCP 2701").
+pub const DIRECTION_LABEL_MAX_WORDS: usize = 3;
 /// Confidence of a record from such a list row: a table row in all but its layout.
 pub const LIST_ROW_CONFIDENCE: f64 = 0.8;
 /// Confidence of a record from a firewall command the document gives (`ufw allow 443/tcp`).

@@ -329,7 +329,17 @@ fn list_row(item: &str, context: &str) -> Option<Vec<PortRecord>> {
     if paren_transports.is_empty() {
         paren_transports = v.explicit_transports_in(cell);
     }
-    let direction = v.direction(paren);
+    // a label that only says a direction ("Inbound: TCP 2701", "In entrata: Porta TCP 2701")
+    // is the item's direction, not a name
+    let label_direction = (label.split_whitespace().count() <= crate::tuning::DIRECTION_LABEL_MAX_WORDS)
+        .then(|| v.direction(&label))
+        .flatten();
+    let listener = if label_direction.is_some() {
+        String::new()
+    } else {
+        label.clone()
+    };
+    let direction = v.direction(paren).or(label_direction);
     let mut out = Vec::new();
     for spec in specs {
         let transports = if spec.transports.is_empty() {
@@ -344,7 +354,7 @@ fn list_row(item: &str, context: &str) -> Option<Vec<PortRecord>> {
         };
         for transport in transports {
             out.push(PortRecord {
-                listener: label.clone(),
+                listener: listener.clone(),
                 transport,
                 port_start: spec.start,
                 port_end: spec.end,
