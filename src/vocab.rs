@@ -301,6 +301,8 @@ pub struct Vocab {
     pub flow_connection: HashSet<String>,
     pub flow_from: HashSet<String>,
     pub flow_to: HashSet<String>,
+    /// Verbs that say the row's component listens ("listens for", "lauscht").
+    pub flow_listen: Phrases,
 }
 
 /// Single words of every language, as keys.
@@ -382,6 +384,7 @@ impl Vocab {
             flow_connection: words(section(&raw.flow, "connection")),
             flow_from: words(section(&raw.flow, "from")),
             flow_to: words(section(&raw.flow, "to")),
+            flow_listen: Phrases::from_lang(section(&raw.flow, "listen")),
         }
     }
 

@@ -845,6 +845,13 @@ pub fn table_records(
                 (0..width)
                     .filter(|c| !cols.ports.iter().any(|p| p.0 == *c))
                     .find_map(|c| flow_direction(&row[c], &subject))
+            })
+            .or_else(|| {
+                // the notes say the component listens ("lauscht ... nach eingehenden Verbindungen")
+                cols.notes
+                    .iter()
+                    .any(|&c| v.flow_listen.found_in(&key(&row[c])))
+                    .then_some(Direction::Inbound)
             });
         // a side's own transport column, else the table's
         let transports_for = |role: Role| -> Vec<Transport> {
