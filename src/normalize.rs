@@ -281,3 +281,124 @@ mod tests {
         assert!(has_phrase("inbound & outbound", "inbound & outbound"));
     }
 }
+
+/// Numbers written with digit grouping (LABELING rule 15) as plain digits: `49.152`,
+/// `49 152` (with a no-break or thin space), `50 000`, `20,000`, and ranges whose two ends
+/// are grouped the same way (`50 000-59 999`, `20,000-60,000`, `49 152 – 53 247`). A list
+/// (`80, 443`, `TCP 80 443`), an address (`10.1.152.3`) or a version (`1.2`) is left as it is.
+pub fn ungroup_digits(s: &str) -> std::borrow::Cow<'_, str> {
+    const TYPOGRAPHIC: [char; 4] = ['.', '\u{00A0}', '\u{202F}', '\u{2009}'];
+    if !s.contains(|c: char| c == ' ' || c == ',' || TYPOGRAPHIC.contains(&c)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let digit = |i: usize| chars.get(i).is_some_and(|(_, c)| c.is_ascii_digit());
+    let run_end = |mut i: usize| {
+        while digit(i) {
+            i += 1;
+        }
+        i
+    };
+    // candidates: (first char, last char + 1, separator index, separator, value)
+    let mut groups: Vec<(usize, usize, usize, char, u32)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !digit(i) {
+            i += 1;
+            continue;
+        }
+        let a = i;
+        let a_end = run_end(a);
+        i = a_end;
+        let sep = chars.get(a_end).map(|(_, c)| *c);
+        let Some(sep) = sep.filter(|c| *c == ' ' || *c == ',' || TYPOGRAPHIC.contains(c)) else {
+            continue;
+        };
+        let b = a_end + 1;
+        let b_end = run_end(b);
+        // one or two digits, then exactly three; nothing that makes it an address or a longer
+        // number on either side
+        let before_ok = a == 0
+            || !(matches!(chars[a - 1].1, '.' | ',' | ':') && a >= 2 && digit(a - 2));
+        let after_ok = !(chars
+            .get(b_end)
+            .is_some_and(|(_, c)| matches!(c, '.' | ',' | ':'))
+            && digit(b_end + 1))
+            && !(sep != ' ' && chars.get(b_end).is_some_and(|(_, c)| *c == sep) && digit(b_end + 1));
+        if (1..=2).contains(&(a_end - a)) && b_end - b == 3 && before_ok && after_ok {
+            let text: String = chars[a..b_end]
+                .iter()
+                .map(|(_, c)| *c)
+                .filter(char::is_ascii_digit)
+                .collect();
+            let value: u32 = text.parse().unwrap_or(0);
+            if value <= 65535 {
+                groups.push((a, b_end, a_end, sep, value));
+                i = b_end;
+            }
+        }
+    }
+    if groups.is_empty() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let between = |x: usize, y: usize| -> String {
+        chars[x..y].iter().map(|(_, c)| *c).collect::<String>()
+    };
+    let is_range_link = |t: &str| {
+        let t = t.trim().to_lowercase();
+        matches!(
+            t.as_str(),
+            "-" | "–" | "—" | "~" | "to" | "through" | "bis" | "à" | "a" | "al" | "до" | "～"
+        )
+    };
+    let mut merge = vec![false; groups.len()];
+    for (g, &(_, b_end, _, sep, value)) in groups.iter().enumerate() {
+        let tail: String = chars[b_end - 3..b_end].iter().map(|(_, c)| *c).collect();
+        if (sep != ' ' && sep != ',' && value >= 1024) || tail == "000" {
+            merge[g] = true;
+        }
+        if let Some(&(na, _, _, nsep, _)) = groups.get(g + 1) {
+            if nsep == sep && is_range_link(&between(b_end, na)) {
+                merge[g] = true;
+                merge[g + 1] = true;
+            }
+        }
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0usize;
+    for (g, &(_, _, sep_at, _, _)) in groups.iter().enumerate() {
+        if merge[g] {
+            let at = chars[sep_at].0;
+            out.push_str(&s[last..at]);
+            last = at + chars[sep_at].1.len_utf8();
+        }
+    }
+    out.push_str(&s[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod ungroup_tests {
+    use super::ungroup_digits;
+
+    #[test]
+    fn grouped_numbers_become_plain() {
+        for (i, o) in [
+            ("50 000-59 999", "50000-59999"),
+            ("20,000-60,000", "20000-60000"),
+            ("49.152", "49152"),
+            ("3478-3481 und 49 152 – 53 247", "3478-3481 und 49152 – 53247"),
+            ("49\u{00A0}152", "49152"),
+            ("port 50 000", "port 50000"),
+            ("TCP 80, 443", "TCP 80, 443"),
+            ("TCP 80 443", "TCP 80 443"),
+            ("21,123", "21,123"),
+            ("10.1.152.3", "10.1.152.3"),
+            ("TLS 1.2", "TLS 1.2"),
+            ("version 12.5.1", "version 12.5.1"),
+            ("90 000", "90 000"),
+        ] {
+            assert_eq!(ungroup_digits(i), o, "{i}");
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! `TCP 23000 - 28000 (First available)`, `443/TCP (HTTPS)`, `53/UDP,53/TCP (DNS)`, `67/68`,
 //! `1024-65535 \*`, a PDF dump's `TCP 1433 1` and a bare `8442`.
 
-use crate::normalize::{fold, is_cjk, key, take_marks, Mark};
+use crate::normalize::{fold, is_cjk, key, take_marks, ungroup_digits, Mark};
 use crate::vocab::{vocab, Transport};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -149,7 +149,7 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
 fn parse_cell_text(raw: &str) -> CellParse {
     let v = vocab();
     let (unmarked, cell_marks) = take_marks(raw);
-    let text = fold(&unmarked);
+    let text = fold(&ungroup_digits(&unmarked));
     let k = key(&text);
     if k.is_empty() || v.no_port.is(&k) {
         return CellParse::NoPort;
@@ -176,6 +176,11 @@ fn parse_cell_text(raw: &str) -> CellParse {
     let mut anchored = false;
     // "between 1024 and 65535": the next list word joins a range
     let mut between = false;
+    // the last transport word was written after a port ("389/TCP"), so one joined to it
+    // ("/UDP") is that port's too
+    let mut postfix_chain = false;
+    // a port has used the transports named so far ("TCP 80, UDP 53": UDP starts afresh)
+    let mut transports_used = false;
     let mut i = 0;
     while i < toks.len() {
         match &toks[i] {
@@ -251,6 +256,8 @@ fn parse_cell_text(raw: &str) -> CellParse {
                     qualifier,
                     ..Default::default()
                 });
+                transports_used = true;
+                postfix_chain = false;
                 i = j;
                 continue;
             }
@@ -263,20 +270,25 @@ fn parse_cell_text(raw: &str) -> CellParse {
                     let joined = i >= 2
                         && matches!(toks[i - 1], Tok::Sep('/'))
                         && matches!(&toks[i - 2], Tok::Word(p) if v.transport_word(&key(p)).is_some());
-                    if postfix {
+                    if postfix || (joined && postfix_chain) {
+                        // "389/TCP", "389/TCP/UDP": the transports of the port before
                         if let Some(last) = specs.last_mut() {
                             if !last.transports.contains(&t) {
                                 last.transports.push(t);
                                 last.transports.sort();
                             }
                         }
-                    } else if joined {
+                        postfix_chain = true;
+                    } else if joined || (!transports_used && !transports.is_empty()) {
+                        // "TCP/UDP 53", "SIP over TCP, SIP over UDP 5060": all of them for
+                        // the ports that follow
                         if !transports.contains(&t) {
                             transports.push(t);
                             transports.sort();
                         }
                     } else {
                         transports = vec![t];
+                        transports_used = false;
                     }
                     if !prefix_words.is_empty() {
                         prefix_ok = true;
@@ -313,6 +325,9 @@ fn parse_cell_text(raw: &str) -> CellParse {
                 let mut j = i;
                 let mut words = Vec::new();
                 while let Some(Tok::Word(w2)) = toks.get(j) {
+                    if j > i && v.transport_word(&key(w2)).is_some() {
+                        break; // "SIP over TCP": the transport is read on its own
+                    }
                     words.push(w2.clone());
                     j += 1;
                 }
@@ -650,6 +665,28 @@ mod tests {
         let r = p("UDP/TCP 5060");
         assert_eq!(r[0].0, vec![Tcp, Udp]);
         assert_eq!(p("TLS 5061")[0].0, vec![Tcp]);
+    }
+
+    #[test]
+    fn digit_grouping_and_transport_lists() {
+        let ranges = |raw: &str| -> Vec<(u16, u16)> { p(raw).iter().map(|f| (f.1, f.2)).collect() };
+        assert_eq!(ranges("50 000-59 999"), vec![(50000, 59999)]);
+        assert_eq!(ranges("20,000-60,000"), vec![(20000, 60000)]);
+        assert_eq!(ranges("49.152"), vec![(49152, 49152)]);
+        assert_eq!(
+            ranges("3478-3481 und 49 152 – 53 247"),
+            vec![(3478, 3481), (49152, 53247)]
+        );
+        assert_eq!(ranges("TCP 80, 443"), vec![(80, 80), (443, 443)]);
+        let t = |raw: &str| -> Vec<(u16, Vec<Transport>)> {
+            p(raw).into_iter().map(|f| (f.1, f.0)).collect()
+        };
+        assert_eq!(t("SIP over TCP, SIP over UDP 5060"), vec![(5060, vec![Tcp, Udp])]);
+        assert_eq!(
+            t("25/TCP (TLS), 389/TCP/UDP e 80/TCP"),
+            vec![(25, vec![Tcp]), (389, vec![Tcp, Udp]), (80, vec![Tcp])]
+        );
+        assert_eq!(t("TCP 80, UDP 53"), vec![(80, vec![Tcp]), (53, vec![Udp])]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! document already lists adds nothing and is left out.
 
 use crate::document::{Block, Document};
-use crate::normalize::{is_cjk, key, squash};
+use crate::normalize::{is_cjk, key, squash, ungroup_digits};
 use crate::record::PortRecord;
 use crate::understand::cells::{parse_port_cell, CellParse};
 use crate::understand::commands::opened_by;
@@ -128,6 +128,7 @@ fn mentions(sentence: &str) -> Vec<Mention> {
     if !sentence.chars().any(|c| c.is_ascii_digit()) {
         return out;
     }
+    let sentence = &*ungroup_digits(sentence);
     let dashed = sentence.contains(['—', '–']);
     // the matching key: lower case, accents off, as the vocabulary's words are
     let f = key(sentence);
