@@ -273,6 +273,17 @@ pub fn port_mentions(text: &str) -> Vec<(u16, u16, String)> {
     out
 }
 
+/// A paragraph that defines a footnote ("1 Porta alternativa disponibile ...", "² The ports
+/// ..."), without its mark; any other paragraph as it is.
+fn footnote_body(text: &str) -> &str {
+    let t = text.trim_start();
+    let mut chars = t.chars();
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some('1'..='9'), Some(' '), Some(c)) if c.is_alphabetic() => &t[2..],
+        _ => text,
+    }
+}
+
 /// What a sentence that introduces a list ("... forward the following incoming connections:")
 /// says about every item of it (LABELING rule 18).
 #[derive(Default, Clone, Copy)]
@@ -505,11 +516,12 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                 push_new(&mut out, &mut seen, section, section_start, rs, *page);
                 continue;
             }
-            Block::ListItem { text, page, .. } => (text, page),
+            Block::ListItem { text, page, .. } => (text.as_str(), page),
             Block::Paragraph { text, page } | Block::Note { text, page } => {
                 intro = Intro::of(text);
                 context = format!("{heading} {text}");
-                (text, page)
+                // a footnote's own number ("1 Alternate port available ...") is not a port
+                (footnote_body(text), page)
             }
             _ => {
                 intro = Intro::default();
@@ -628,6 +640,16 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_footnote_number_is_not_a_port() {
+        assert_eq!(
+            footnote_body("1 Porta alternativa disponibile In Configuration Manager ..."),
+            "Porta alternativa disponibile In Configuration Manager ..."
+        );
+        assert_eq!(footnote_body("8080 is the default"), "8080 is the default");
+        assert_eq!(footnote_body("2 ports are needed"), "ports are needed");
+    }
 
     fn ports(s: &str) -> Vec<(u16, String)> {
         mentions(s)
