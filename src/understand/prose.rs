@@ -519,6 +519,12 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
             Block::ListItem { text, page, .. } => (text.as_str(), page),
             Block::Paragraph { text, page } | Block::Note { text, page } => {
                 intro = Intro::of(text);
+                if text.trim_end().ends_with([':', '：']) {
+                    // a list under its own intro ("Elastic Fleet nodes to Manager:") is its own
+                    // set of rows: a port it repeats from the list before is another row
+                    section += 1;
+                    section_start = out.len();
+                }
                 context = format!("{heading} {text}");
                 // a footnote's own number ("1 Alternate port available ...") is not a port
                 (footnote_body(text), page)
