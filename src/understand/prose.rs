@@ -47,7 +47,7 @@ const NUM: &str = r"(\d{1,5})(?-u:\b)";
 static AFTER_WORD: LazyLock<Regex> = LazyLock::new(|| {
     let v = vocab();
     Regex::new(&format!(
-        r"(?i)(?:\b(tcp|udp|sctp)(?:/(?:tcp|udp|ip))?\s*)?{ports}\s*(?:{number}\s*)?(?:{intro}\s*)?{NUM}((?:\s*(?:,|/|{list})\s*\d{{1,5}}(?-u:\b))*)(?:\s*(?:-|~|{range})\s*{NUM})?",
+        r"(?i)(?:\b(?P<tr>tcp|udp|sctp)(?:\s*(?:/|&|\band\b|\bor\b|\bund\b|\bet\b|\by\b|\be\b)\s*(?:(?P<tr2>tcp|udp|sctp)|ip)\b)?\s*)?{ports}\s*(?:{number}\s*)?(?:{intro}\s*)?(?P<first>\d{{1,5}})(?-u:\b)(?P<more>(?:\s*(?:,|/|{list})\s*\d{{1,5}}(?-u:\b))*)(?:\s*(?:-|~|{range})\s*(?P<end>\d{{1,5}})(?-u:\b))?",
         ports = alternation(&v.prose_port_words),
         number = alternation(&v.prose_number_words),
         intro = alternation(&v.prose_range_intro),
@@ -153,13 +153,22 @@ fn mentions(sentence: &str) -> Vec<Mention> {
         if followed_by_version(&f, whole.end()) {
             continue;
         }
-        let tr = c
-            .get(1)
-            .map(|m| m.as_str().to_lowercase())
-            .unwrap_or_default();
-        let Some(first) = num(&c[2]) else { continue };
-        if let Some(e) = c.get(4).and_then(|m| num(m.as_str())) {
-            if e >= first && c.get(3).is_none_or(|m| m.as_str().is_empty()) {
+        // "TCP and UDP port 53": one mention per transport
+        let mut trs: Vec<String> = ["tr", "tr2"]
+            .iter()
+            .filter_map(|g| c.name(g).map(|m| m.as_str().to_lowercase()))
+            .collect();
+        trs.dedup();
+        if trs.is_empty() {
+            trs.push(String::new());
+        }
+        let Some(first) = num(&c["first"]) else { continue };
+        let range_end = c.name("end").and_then(|m| num(m.as_str()));
+        let single_range = range_end.filter(|&e| {
+            e >= first && c.name("more").is_none_or(|m| m.as_str().is_empty())
+        });
+        for tr in trs {
+            if let Some(e) = single_range {
                 out.push(Mention {
                     start: first,
                     end: e,
@@ -168,25 +177,25 @@ fn mentions(sentence: &str) -> Vec<Mention> {
                 });
                 continue;
             }
-        }
-        out.push(Mention {
-            start: first,
-            end: first,
-            transport: tr.clone(),
-            listener: String::new(),
-        });
-        if let Some(more) = c.get(3) {
-            for n in more
-                .as_str()
-                .split(|ch: char| !ch.is_ascii_digit())
-                .filter_map(num)
-            {
-                out.push(Mention {
-                    start: n,
-                    end: n,
-                    transport: tr.clone(),
-                    listener: String::new(),
-                });
+            out.push(Mention {
+                start: first,
+                end: first,
+                transport: tr.clone(),
+                listener: String::new(),
+            });
+            if let Some(more) = c.name("more") {
+                for n in more
+                    .as_str()
+                    .split(|ch: char| !ch.is_ascii_digit())
+                    .filter_map(num)
+                {
+                    out.push(Mention {
+                        start: n,
+                        end: n,
+                        transport: tr.clone(),
+                        listener: String::new(),
+                    });
+                }
             }
         }
     }
@@ -646,6 +655,21 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_transports_before_a_port_word_give_one_mention_each() {
+        let got: Vec<(u16, u16, String)> = mentions("Allow TCP and UDP port 53 for DNS.")
+            .into_iter()
+            .map(|m| (m.start, m.end, m.transport))
+            .collect();
+        assert!(got.contains(&(53, 53, "tcp".into())) && got.contains(&(53, 53, "udp".into())));
+        let got: Vec<(u16, u16, String)> = mentions("TCP/UDP port range 30000-32767")
+            .into_iter()
+            .map(|m| (m.start, m.end, m.transport))
+            .collect();
+        assert!(got.contains(&(30000, 32767, "tcp".into())), "{got:?}");
+        assert!(got.contains(&(30000, 32767, "udp".into())), "{got:?}");
+    }
 
     #[test]
     fn a_footnote_number_is_not_a_port() {
