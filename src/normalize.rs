@@ -354,7 +354,10 @@ pub fn ungroup_digits(s: &str) -> std::borrow::Cow<'_, str> {
     let mut merge = vec![false; groups.len()];
     for (g, &(_, b_end, _, sep, value)) in groups.iter().enumerate() {
         let tail: String = chars[b_end - 3..b_end].iter().map(|(_, c)| *c).collect();
-        if (sep != ' ' && sep != ',' && value >= 1024) || tail == "000" {
+        // a typographic separator, a round thousand, or one digit and a space before three
+        // ("5 514": no document lists port 5 that way)
+        let one_digit = sep == ' ' && value >= 1000 && value < 10_000;
+        if (sep != ' ' && sep != ',' && value >= 1024) || tail == "000" || one_digit {
             merge[g] = true;
         }
         if let Some(&(na, _, _, nsep, _)) = groups.get(g + 1) {
@@ -397,6 +400,9 @@ mod ungroup_tests {
             ("TLS 1.2", "TLS 1.2"),
             ("version 12.5.1", "version 12.5.1"),
             ("90 000", "90 000"),
+            ("UDP 5 514", "UDP 5514"),
+            ("TCP 22 443", "TCP 22 443"),
+            ("UDP 9, 25536", "UDP 9, 25536"),
         ] {
             assert_eq!(ungroup_digits(i), o, "{i}");
         }

@@ -921,7 +921,7 @@ pub fn table_records(
                             }
                         }
                     }
-                    let raws = vec![cell.to_string(); specs.len()];
+                    let raws = vec![squash(cell); specs.len()];
                     found.push((role, specs, raws, 0.0, Some(pc)));
                 }
                 CellParse::NoPort if v.see_notes.found_in(&key(cell)) => {
