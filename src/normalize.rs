@@ -318,13 +318,13 @@ pub fn ungroup_digits(s: &str) -> std::borrow::Cow<'_, str> {
         let b_end = run_end(b);
         // one or two digits, then exactly three; nothing that makes it an address or a longer
         // number on either side
-        let before_ok = a == 0
-            || !(matches!(chars[a - 1].1, '.' | ',' | ':') && a >= 2 && digit(a - 2));
-        let after_ok = !(chars
-            .get(b_end)
-            .is_some_and(|(_, c)| matches!(c, '.' | ',' | ':'))
-            && digit(b_end + 1))
-            && !(sep != ' ' && chars.get(b_end).is_some_and(|(_, c)| *c == sep) && digit(b_end + 1));
+        let before_ok =
+            a == 0 || !(matches!(chars[a - 1].1, '.' | ',' | ':') && a >= 2 && digit(a - 2));
+        let next_is = |f: &dyn Fn(char) -> bool| chars.get(b_end).is_some_and(|(_, c)| f(*c));
+        let continues = digit(b_end + 1)
+            && (next_is(&|c| matches!(c, '.' | ',' | ':'))
+                || (sep != ' ' && next_is(&|c| c == sep)));
+        let after_ok = !continues;
         if (1..=2).contains(&(a_end - a)) && b_end - b == 3 && before_ok && after_ok {
             let text: String = chars[a..b_end]
                 .iter()
@@ -341,9 +341,8 @@ pub fn ungroup_digits(s: &str) -> std::borrow::Cow<'_, str> {
     if groups.is_empty() {
         return std::borrow::Cow::Borrowed(s);
     }
-    let between = |x: usize, y: usize| -> String {
-        chars[x..y].iter().map(|(_, c)| *c).collect::<String>()
-    };
+    let between =
+        |x: usize, y: usize| -> String { chars[x..y].iter().map(|(_, c)| *c).collect::<String>() };
     let is_range_link = |t: &str| {
         let t = t.trim().to_lowercase();
         matches!(
@@ -356,7 +355,7 @@ pub fn ungroup_digits(s: &str) -> std::borrow::Cow<'_, str> {
         let tail: String = chars[b_end - 3..b_end].iter().map(|(_, c)| *c).collect();
         // a typographic separator, a round thousand, or one digit and a space before three
         // ("5 514": no document lists port 5 that way)
-        let one_digit = sep == ' ' && value >= 1000 && value < 10_000;
+        let one_digit = sep == ' ' && (1000..10_000).contains(&value);
         if (sep != ' ' && sep != ',' && value >= 1024) || tail == "000" || one_digit {
             merge[g] = true;
         }
@@ -390,7 +389,10 @@ mod ungroup_tests {
             ("50 000-59 999", "50000-59999"),
             ("20,000-60,000", "20000-60000"),
             ("49.152", "49152"),
-            ("3478-3481 und 49 152 – 53 247", "3478-3481 und 49152 – 53247"),
+            (
+                "3478-3481 und 49 152 – 53 247",
+                "3478-3481 und 49152 – 53247",
+            ),
             ("49\u{00A0}152", "49152"),
             ("port 50 000", "port 50000"),
             ("TCP 80, 443", "TCP 80, 443"),

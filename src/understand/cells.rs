@@ -681,7 +681,10 @@ mod tests {
         let t = |raw: &str| -> Vec<(u16, Vec<Transport>)> {
             p(raw).into_iter().map(|f| (f.1, f.0)).collect()
         };
-        assert_eq!(t("SIP over TCP, SIP over UDP 5060"), vec![(5060, vec![Tcp, Udp])]);
+        assert_eq!(
+            t("SIP over TCP, SIP over UDP 5060"),
+            vec![(5060, vec![Tcp, Udp])]
+        );
         assert_eq!(
             t("25/TCP (TLS), 389/TCP/UDP e 80/TCP"),
             vec![(25, vec![Tcp]), (389, vec![Tcp, Udp]), (80, vec![Tcp])]

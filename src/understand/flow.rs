@@ -191,7 +191,10 @@ mod tests {
     #[test]
     fn connections_to_a_component_arrive_at_it() {
         assert_eq!(
-            dir("Connections to the VCH Administration Portal server", "VCH Endpoint VM"),
+            dir(
+                "Connections to the VCH Administration Portal server",
+                "VCH Endpoint VM"
+            ),
             Some(Direction::Inbound)
         );
         assert_eq!(
@@ -240,7 +243,10 @@ mod tests {
             Some(Direction::Inbound)
         );
         assert_eq!(
-            dir("Connexions depuis les clients vers le serveur de licences", "Licences"),
+            dir(
+                "Connexions depuis les clients vers le serveur de licences",
+                "Licences"
+            ),
             Some(Direction::Inbound)
         );
     }
@@ -248,7 +254,10 @@ mod tests {
     #[test]
     fn access_to_an_address_goes_out() {
         assert_eq!(
-            dir("Allow access to cloud.ibm.com on port 443 in your allowlist.", "Allowlists"),
+            dir(
+                "Allow access to cloud.ibm.com on port 443 in your allowlist.",
+                "Allowlists"
+            ),
             Some(Direction::Outbound)
         );
         assert_eq!(
@@ -264,8 +273,14 @@ mod tests {
     #[test]
     fn no_phrase_no_direction() {
         assert_eq!(dir("Used to connect the agents", "Agents"), None);
-        assert_eq!(dir("SMB between the site server and the client", "Client"), None);
+        assert_eq!(
+            dir("SMB between the site server and the client", "Client"),
+            None
+        );
         assert_eq!(dir("Protocol used by the service", "Service"), None);
-        assert_eq!(dir("Port is configurable from the console", "Console"), None);
+        assert_eq!(
+            dir("Port is configurable from the console", "Console"),
+            None
+        );
     }
 }

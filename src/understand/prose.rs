@@ -6,10 +6,10 @@
 use crate::document::{Block, Document};
 use crate::normalize::{is_cjk, key, squash, ungroup_digits};
 use crate::record::PortRecord;
+use crate::tuning::SUBJECT_HEADINGS;
 use crate::understand::cells::{parse_port_cell, CellParse};
 use crate::understand::commands::opened_by;
 use crate::understand::flow::{flow_direction, subject_words};
-use crate::tuning::SUBJECT_HEADINGS;
 use crate::vocab::{vocab, Direction};
 use regex::Regex;
 use std::collections::BTreeSet;
@@ -162,11 +162,12 @@ fn mentions(sentence: &str) -> Vec<Mention> {
         if trs.is_empty() {
             trs.push(String::new());
         }
-        let Some(first) = num(&c["first"]) else { continue };
+        let Some(first) = num(&c["first"]) else {
+            continue;
+        };
         let range_end = c.name("end").and_then(|m| num(m.as_str()));
-        let single_range = range_end.filter(|&e| {
-            e >= first && c.name("more").is_none_or(|m| m.as_str().is_empty())
-        });
+        let single_range = range_end
+            .filter(|&e| e >= first && c.name("more").is_none_or(|m| m.as_str().is_empty()));
         for tr in trs {
             if let Some(e) = single_range {
                 out.push(Mention {
@@ -352,7 +353,8 @@ fn list_row(item: &str, context: &str) -> Option<Vec<PortRecord>> {
     }
     // a label that only says a direction ("Inbound: TCP 2701", "In entrata: Porta TCP 2701")
     // is the item's direction, not a name
-    let label_direction = (label.split_whitespace().count() <= crate::tuning::DIRECTION_LABEL_MAX_WORDS)
+    let label_direction = (label.split_whitespace().count()
+        <= crate::tuning::DIRECTION_LABEL_MAX_WORDS)
         .then(|| v.direction(&label))
         .flatten();
     let listener = if label_direction.is_some() {
@@ -564,7 +566,10 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
         // a statement of one rule ("Outbound: TCP port 80 (for HTTP)"): short, and opened by a
         // direction label; its port stands even where a table names the same number, and its
         // section's heading names what it is for
-        let first_clause = text.split([',', ';', '，', '、']).next().unwrap_or_default();
+        let first_clause = text
+            .split([',', ';', '，', '、'])
+            .next()
+            .unwrap_or_default();
         let statement = first_clause.split_whitespace().count()
             <= crate::tuning::STATEMENT_MAX_WORDS
             && vocab().leading_direction(text).is_some();

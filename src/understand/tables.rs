@@ -9,8 +9,8 @@ use crate::tuning::{
     CONTENT_PORT_MIN_CELLS, CONTENT_PORT_SHARE, GRID_CONFIDENCE, GUESS_PENALTY, NOTES_PORT_PENALTY,
     ROW_COUNTER_MAX, STREAM_CONFIDENCE, SUBJECT_HEADINGS, TITLE_DIRECTION_MAX_WORDS,
 };
-use crate::understand::flow::{flow_direction, subject_words};
 use crate::understand::cells::{parse_port_cell, CellParse, PortSpec};
+use crate::understand::flow::{flow_direction, subject_words};
 use crate::understand::prose::port_mentions;
 use crate::understand::stream::rebuild_rows;
 use crate::understand::Footnotes;
