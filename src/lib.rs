@@ -16,6 +16,7 @@ pub mod isolate;
 pub mod lang;
 pub mod normalize;
 pub mod record;
+pub mod structure;
 pub mod tuning;
 pub mod understand;
 pub mod vocab;

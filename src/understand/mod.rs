@@ -5,7 +5,6 @@ pub mod cells;
 pub mod commands;
 pub mod flow;
 pub mod prose;
-pub mod stream;
 pub mod tables;
 
 use crate::document::{Block, Document, TableBody};
@@ -14,6 +13,28 @@ use crate::record::PortRecord;
 use crate::vocab::{vocab, Transport};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The port grammar as structure asks it what a cell is ([`crate::structure::CellClassifier`]).
+pub struct Grammar;
+
+impl crate::structure::CellClassifier for Grammar {
+    fn kind(&self, cell: &str) -> crate::structure::CellKind {
+        use crate::structure::CellKind;
+        match cells::parse_port_cell(cell) {
+            cells::CellParse::Ports(_) | cells::CellParse::Invalid(_) => CellKind::Port,
+            cells::CellParse::Placeholder => CellKind::Placeholder,
+            cells::CellParse::NoPort => CellKind::NoPort,
+            cells::CellParse::NotPort => CellKind::Text,
+        }
+    }
+
+    fn port_starts(&self, cell: &str) -> Vec<u16> {
+        match cells::parse_port_cell(cell) {
+            cells::CellParse::Ports(p) => p.into_iter().map(|s| s.start).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
 
 /// Footnote definitions of a document: mark -> (default_port, configurable).
 #[derive(Debug, Default, Clone)]
@@ -73,7 +94,7 @@ pub struct Understood {
 
 pub fn understand(doc: &Document) -> Understood {
     let footnotes = Footnotes::from_document(doc);
-    let found = tables::collect_tables(doc);
+    let found = crate::structure::collect_tables(doc, &Grammar);
     let mut out = Understood {
         records: Vec::new(),
         table_samples: found.iter().map(|t| t.text_sample(4096)).collect(),

@@ -1,141 +1,22 @@
 //! Finding port tables in a document, merging fragments, giving columns their roles, and turning
 //! rows into records.
 
-use crate::document::{Block, Document, Table, TableBody};
+use crate::document::TableBody;
 use crate::normalize::{key, squash, take_marks};
 use crate::record::PortRecord;
+use crate::structure::rows::rebuild_rows;
+pub use crate::structure::FoundTable;
 use crate::tuning::SENTENCE_CELL_PENALTY;
 use crate::tuning::{
     CONTENT_PORT_MIN_CELLS, CONTENT_PORT_SHARE, GRID_CONFIDENCE, GUESS_PENALTY, NOTES_PORT_PENALTY,
-    ROW_COUNTER_MAX, STREAM_CONFIDENCE, SUBJECT_HEADINGS, TITLE_DIRECTION_MAX_WORDS,
+    ROW_COUNTER_MAX, STREAM_CONFIDENCE, TITLE_DIRECTION_MAX_WORDS,
 };
 use crate::understand::cells::{parse_port_cell, CellParse, PortSpec};
 use crate::understand::flow::{flow_direction, subject_words};
 use crate::understand::prose::port_mentions;
-use crate::understand::stream::rebuild_rows;
 use crate::understand::Footnotes;
 use crate::vocab::{vocab, Direction, Role, Transport};
 use std::collections::BTreeSet;
-
-/// A table after merging, with its title resolved.
-#[derive(Debug, Clone)]
-pub struct FoundTable {
-    pub title: String,
-    pub header: Vec<String>,
-    pub body: TableBody,
-    pub page: Option<u32>,
-    /// The page of each body row, when known (grid tables from paged formats).
-    pub row_pages: Vec<u32>,
-    /// The paragraph right before the table when it introduces it ("The following table lists
-    /// ... incoming ..."), else empty.
-    pub intro: String,
-    /// The document blocks the table was read from (more than one when fragments merged).
-    pub blocks: Vec<usize>,
-    /// What the table is written for, strongest first: the document's title (else its first
-    /// heading), then the nearest headings above the table.
-    pub subject: [String; 2],
-}
-
-impl FoundTable {
-    /// The header and the cells, up to about `limit` bytes.
-    pub fn text_sample(&self, limit: usize) -> String {
-        let mut out = self.header.join(" ");
-        let cells: Box<dyn Iterator<Item = &String>> = match &self.body {
-            TableBody::Grid(rows) => Box::new(rows.iter().flatten()),
-            TableBody::Stream { cells, .. } => Box::new(cells.iter()),
-        };
-        for c in cells {
-            if out.len() >= limit {
-                break;
-            }
-            out.push(' ');
-            out.push_str(c);
-        }
-        out
-    }
-}
-
-fn header_key(h: &[String]) -> Vec<String> {
-    h.iter().map(|c| key(c).replace(' ', "")).collect()
-}
-
-fn has_roles(h: &[String]) -> bool {
-    h.iter().any(|c| vocab().header_role(c).is_some())
-}
-
-/// Tables of a document in order, with page-split fragments merged (same header repeated, or a
-/// headerless continuation of the same width, with nothing but the break between them).
-pub fn collect_tables(doc: &Document) -> Vec<FoundTable> {
-    let mut out: Vec<FoundTable> = Vec::new();
-    let mut adjacent = false; // the previous block was a table
-    let mut headings: Vec<&str> = Vec::new();
-    let mut intro: Option<&str> = None; // the paragraph right before, if it introduces a table
-    for (bi, b) in doc.blocks.iter().enumerate() {
-        let t = match b {
-            Block::Table(t) => t,
-            Block::Heading { text, .. } => {
-                headings.push(text);
-                adjacent = false;
-                intro = None;
-                continue;
-            }
-            Block::Paragraph { text, .. } => {
-                adjacent = false;
-                intro = is_table_intro(text).then_some(text.as_str());
-                continue;
-            }
-            _ => {
-                adjacent = false;
-                intro = None;
-                continue;
-            }
-        };
-        if adjacent && t.caption.is_none() {
-            if let Some(prev) = out.last_mut() {
-                if merge_into(prev, t) {
-                    prev.blocks.push(bi);
-                    continue;
-                }
-            }
-        }
-        out.push(FoundTable {
-            title: t
-                .caption
-                .clone()
-                .or_else(|| t.heading.clone())
-                .unwrap_or_default(),
-            header: t.header.clone(),
-            body: t.body.clone(),
-            page: t.page,
-            row_pages: row_pages_of(t),
-            intro: intro.take().unwrap_or_default().to_string(),
-            blocks: vec![bi],
-            subject: [
-                if doc.meta.title.is_empty() {
-                    headings.first().copied().unwrap_or_default().to_string()
-                } else {
-                    doc.meta.title.clone()
-                },
-                headings
-                    .iter()
-                    .rev()
-                    .take(SUBJECT_HEADINGS)
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ],
-        });
-        adjacent = true;
-    }
-    dedupe_flattened(out)
-}
-
-/// A paragraph introduces the table right after it when it ends with a colon or points at the
-/// table ("The following table lists ...", "In der unten stehenden Tabelle ...").
-fn is_table_intro(text: &str) -> bool {
-    let t = text.trim_end();
-    t.ends_with([':', '：']) || vocab().prose_table_intro.found_in(&key(t))
-}
 
 /// The direction the introducing paragraph states for every row of its table (LABELING rule
 /// 18): the words of its last sentence, when they name one direction.
@@ -144,191 +25,6 @@ fn intro_direction(intro: &str) -> Option<Direction> {
     vocab()
         .direction(&last)
         .filter(|d| *d != Direction::Bidirectional)
-}
-
-/// Row pages of a grid table, complete or empty.
-fn row_pages_of(t: &Table) -> Vec<u32> {
-    match (&t.body, t.page) {
-        (TableBody::Grid(rows), _) if t.row_pages.len() == rows.len() => t.row_pages.clone(),
-        (TableBody::Grid(rows), Some(p)) => vec![p; rows.len()],
-        _ => Vec::new(),
-    }
-}
-
-fn join_cells(last: &mut [String], rest: &[String]) {
-    for (a, b) in last.iter_mut().zip(rest) {
-        if !b.is_empty() {
-            if !a.is_empty() {
-                a.push(' ');
-            }
-            a.push_str(b);
-        }
-    }
-}
-
-/// A headerless page continuation whose first row only finishes the last row of the page
-/// before ("Always On" / "endpoint"): no numbers, and text only in cells the last row has,
-/// leaving some of them empty.
-fn finishes_row(last: &[String], first: &[String]) -> bool {
-    last.len() == first.len()
-        && first.iter().any(|c| !c.is_empty())
-        && !first
-            .iter()
-            .any(|c| c.chars().any(|ch| ch.is_ascii_digit()))
-        && first
-            .iter()
-            .zip(last)
-            .all(|(f, l)| f.is_empty() || !l.is_empty())
-        && first
-            .iter()
-            .zip(last)
-            .any(|(f, l)| f.is_empty() && !l.is_empty())
-}
-
-/// The first row of a page continuation that only finishes the last row of the page before:
-/// its first cell is empty while the last row's is not, and its other cells add to cells the
-/// last row already has.
-fn continues_row(last: &[String], first: &[String]) -> bool {
-    last.len() == first.len()
-        && !last.first().is_none_or(|c| c.is_empty())
-        && first.first().is_some_and(|c| c.is_empty())
-        && first.iter().any(|c| !c.is_empty())
-        && first
-            .iter()
-            .zip(last)
-            .all(|(f, l)| f.is_empty() || !l.is_empty())
-}
-
-fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
-    let same_header = header_key(&prev.header) == header_key(&t.header);
-    let headerless = !has_roles(&t.header) && t.header.len() == prev.header.len();
-    let pages = row_pages_of(t);
-    match (&mut prev.body, &t.body) {
-        (TableBody::Grid(rows), TableBody::Grid(more)) if same_header => {
-            let mut more = more.as_slice();
-            let mut pages = pages.as_slice();
-            // a row broken by the page: its rest on the next page has no first cell
-            if let (Some(last), Some(first)) = (rows.last_mut(), more.first()) {
-                if continues_row(last, first) {
-                    join_cells(last, first);
-                    more = &more[1..];
-                    pages = pages.get(1..).unwrap_or(&[]);
-                }
-            }
-            if prev.row_pages.len() == rows.len() && pages.len() == more.len() {
-                prev.row_pages.extend_from_slice(pages);
-            } else {
-                prev.row_pages.clear();
-            }
-            rows.extend(more.iter().cloned());
-            true
-        }
-        (TableBody::Grid(rows), TableBody::Grid(more)) if headerless => {
-            // the fragment's first row may only finish the last row of the page before
-            let split_rest = rows
-                .last()
-                .is_some_and(|last| finishes_row(last, &t.header));
-            if split_rest {
-                let last = rows.last_mut().expect("a last row");
-                join_cells(last, &t.header);
-            }
-            if prev.row_pages.len() == rows.len() && pages.len() == more.len() {
-                if !split_rest {
-                    prev.row_pages.push(t.page.unwrap_or(0));
-                }
-                prev.row_pages.extend(pages);
-            } else {
-                prev.row_pages.clear();
-            }
-            if !split_rest {
-                rows.push(t.header.clone());
-            }
-            rows.extend(more.iter().cloned());
-            true
-        }
-        (
-            TableBody::Stream {
-                cells,
-                continuation: false,
-            },
-            TableBody::Stream {
-                cells: more,
-                continuation: false,
-            },
-        ) if same_header => {
-            cells.extend(more.iter().cloned());
-            true
-        }
-        _ => false,
-    }
-}
-
-fn port_numbers(t: &FoundTable) -> BTreeSet<u16> {
-    let cells: Vec<&String> = match &t.body {
-        TableBody::Grid(rows) => rows.iter().flatten().collect(),
-        TableBody::Stream { cells, .. } => cells.iter().collect(),
-    };
-    cells
-        .into_iter()
-        .flat_map(|c| match parse_port_cell(c) {
-            CellParse::Ports(p) => p.into_iter().map(|s| s.start).collect(),
-            _ => Vec::new(),
-        })
-        .collect()
-}
-
-/// Scraped pages often carry each table twice: flattened one cell per line, then as a pipe table.
-/// A flattened table whose header and ports all appear in a grid table of the same document is
-/// that grid's copy: the grid (which keeps row structure) stays and takes the flattened table's
-/// title, which sits where the table really is in the page.
-fn dedupe_flattened(tables: Vec<FoundTable>) -> Vec<FoundTable> {
-    let is_stream = |t: &FoundTable| {
-        matches!(
-            t.body,
-            TableBody::Stream {
-                continuation: true,
-                ..
-            }
-        )
-    };
-    if !tables.iter().any(is_stream) || !tables.iter().any(|t| !is_stream(t)) {
-        return tables;
-    }
-    let ports: Vec<BTreeSet<u16>> = tables.iter().map(port_numbers).collect();
-    let mut drop = vec![false; tables.len()];
-    let mut new_title: Vec<Option<(String, String, [String; 2])>> = vec![None; tables.len()];
-    let mut claimed = vec![false; tables.len()];
-    for (s, st) in tables.iter().enumerate() {
-        if !is_stream(st) || ports[s].is_empty() {
-            continue;
-        }
-        let hk = header_key(&st.header);
-        let twin = (0..tables.len()).find(|&g| {
-            !is_stream(&tables[g])
-                && !claimed[g]
-                && header_key(&tables[g].header) == hk
-                && !ports[g].is_empty()
-                && ports[s].is_subset(&ports[g])
-        });
-        if let Some(g) = twin {
-            drop[s] = true;
-            claimed[g] = true;
-            new_title[g] = Some((st.title.clone(), st.intro.clone(), st.subject.clone()));
-        }
-    }
-    tables
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| !drop[*i])
-        .map(|(i, mut t)| {
-            if let Some((title, intro, subject)) = new_title[i].take() {
-                t.title = title;
-                t.intro = intro;
-                t.subject = subject;
-            }
-            t
-        })
-        .collect()
 }
 
 /// Which column does what, found from the header text.
@@ -746,7 +442,7 @@ pub fn table_records(
             cells,
             continuation,
         } => (
-            rebuild_rows(&cols.roles, cells, *continuation),
+            rebuild_rows(&cols.roles, cells, *continuation, &super::Grammar),
             STREAM_CONFIDENCE,
         ),
     };

@@ -5,7 +5,7 @@
 //! starts a new row, or continues the last text cell when the source allows multi-paragraph cells
 //! and no port follows soon.
 
-use crate::understand::cells::{parse_port_cell, CellParse};
+use crate::structure::{CellClassifier, CellKind};
 use crate::vocab::{vocab, Role};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,12 +20,12 @@ enum Shape {
     Long,
 }
 
-fn shape(cell: &str, has_transport_col: bool) -> Shape {
+fn shape(cell: &str, has_transport_col: bool, classifier: &dyn CellClassifier) -> Shape {
     let v = vocab();
-    match parse_port_cell(cell) {
-        CellParse::Ports(_) | CellParse::Invalid(_) => return Shape::Port,
-        CellParse::Placeholder => return Shape::Placeholder,
-        CellParse::NoPort if cell.chars().count() <= 3 => return Shape::Dash,
+    match classifier.kind(cell) {
+        CellKind::Port => return Shape::Port,
+        CellKind::Placeholder => return Shape::Placeholder,
+        CellKind::NoPort if cell.chars().count() <= 3 => return Shape::Dash,
         _ => {}
     }
     let words = cell.split_whitespace().count();
@@ -72,6 +72,7 @@ pub fn rebuild_rows(
     roles: &[Option<Role>],
     cells: &[String],
     continuation: bool,
+    classifier: &dyn CellClassifier,
 ) -> Vec<Vec<String>> {
     let width = roles.len();
     let has_transport_col = roles.iter().flatten().any(|r| r.is_transport());
@@ -90,7 +91,10 @@ pub fn rebuild_rows(
         merged.push(format!("{carry}{c}"));
         carry.clear();
     }
-    let shapes: Vec<Shape> = merged.iter().map(|c| shape(c, has_transport_col)).collect();
+    let shapes: Vec<Shape> = merged
+        .iter()
+        .map(|c| shape(c, has_transport_col, classifier))
+        .collect();
     // a text cell starts a row when a port cell follows it directly
     let port_soon =
         |from: usize| matches!(shapes.get(from), Some(Shape::Port | Shape::Placeholder));
@@ -175,7 +179,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let rows = rebuild_rows(&r, &cells, true);
+        let rows = rebuild_rows(&r, &cells, true, &crate::understand::Grammar);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0][0], "Email notifications");
         assert_eq!(rows[0][1], "25");
@@ -213,7 +217,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let rows = rebuild_rows(&r, &cells, false);
+        let rows = rebuild_rows(&r, &cells, false, &crate::understand::Grammar);
         assert_eq!(rows.len(), 4);
         assert_eq!(
             rows[1],
