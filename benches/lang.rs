@@ -39,7 +39,7 @@ fn main() {
             continue;
         };
         docs.push((i.document.clone(), doc.text_sample(20_000)));
-        for t in portolan::understand::tables::collect_tables(&doc) {
+        for t in portolan::structure::collect_tables(&doc, &portolan::understand::Grammar) {
             tables.push(t.text_sample(4096));
         }
     }

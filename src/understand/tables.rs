@@ -658,6 +658,7 @@ pub fn table_records(
             let raws = vec![notes.clone(); specs.len()];
             found.push((Role::Port, specs, raws, NOTES_PORT_PENALTY, None));
         }
+        let row_start = res.records.len();
         for (role, specs, raws, penalty, col) in found {
             let col_transports = match cols.port_transports.iter().find(|(c, _)| Some(*c) == col) {
                 Some((_, t)) => vec![*t],
@@ -690,6 +691,17 @@ pub fn table_records(
                     configurable |= c;
                 }
                 for tr in transports {
+                    let tr_name = tr.map(|t| t.as_str()).unwrap_or_default();
+                    // "9999 / 9999" (a port and its TLS port, the same number): one record
+                    // (LABELING rule 19)
+                    if res.records[row_start..].iter().any(|r| {
+                        r.port_start == spec.start
+                            && r.port_end == spec.end
+                            && r.transport == tr_name
+                            && (role == Role::RemotePort) == (r.port_side == "remote")
+                    }) {
+                        continue;
+                    }
                     res.records.push(PortRecord {
                         page: t.row_pages.get(ri).copied().or(t.page),
                         table: t.title.clone(),
