@@ -125,7 +125,15 @@ fn port_number(s: &str) -> Option<u16> {
 
 /// Parses one port cell. See the module docs for the shapes it knows.
 pub fn parse_port_cell(raw: &str) -> CellParse {
-    let whole = parse_cell_text(raw);
+    parse_port_cell_at(raw, 0)
+}
+
+/// How deep parentheses inside a cell are read for ports ("HTTPS (443)"): a cell of thousands of
+/// nested brackets is text past this depth, never a deep recursion.
+const MAX_PAREN_DEPTH: usize = 4;
+
+fn parse_port_cell_at(raw: &str, depth: usize) -> CellParse {
+    let whole = parse_cell_text(raw, depth);
     if whole != CellParse::NotPort || !raw.trim().contains('\n') {
         return whole;
     }
@@ -133,7 +141,7 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
     // "Unencrypted: 8091, 8092"): the ports of the lines that are port specs
     let mut specs = Vec::new();
     for line in raw.lines().filter(|l| !l.trim().is_empty()) {
-        match parse_cell_text(line) {
+        match parse_cell_text(line, depth) {
             CellParse::Ports(p) => specs.extend(p),
             CellParse::Invalid(why) => return CellParse::Invalid(why),
             _ => {}
@@ -146,7 +154,7 @@ pub fn parse_port_cell(raw: &str) -> CellParse {
     }
 }
 
-fn parse_cell_text(raw: &str) -> CellParse {
+fn parse_cell_text(raw: &str, depth: usize) -> CellParse {
     let v = vocab();
     let (unmarked, cell_marks) = take_marks(raw);
     let text = fold(&ungroup_digits(&unmarked));
@@ -354,7 +362,12 @@ fn parse_cell_text(raw: &str) -> CellParse {
             Tok::Paren(inner) => {
                 if specs.is_empty() {
                     // "HTTPS (443)": the ports are inside the parentheses, the name before them
-                    if let CellParse::Ports(inside) = parse_port_cell(inner) {
+                    let inside = if depth < MAX_PAREN_DEPTH {
+                        parse_port_cell_at(inner, depth + 1)
+                    } else {
+                        CellParse::NotPort
+                    };
+                    if let CellParse::Ports(inside) = inside {
                         let name = prefix_words.join(" ");
                         for mut s in inside {
                             if s.transports.is_empty() {
@@ -690,6 +703,15 @@ mod tests {
             vec![(25, vec![Tcp]), (389, vec![Tcp, Udp]), (80, vec![Tcp])]
         );
         assert_eq!(t("TCP 80, UDP 53"), vec![(80, vec![Tcp]), (53, vec![Udp])]);
+    }
+
+    #[test]
+    fn deeply_nested_brackets_are_text_not_a_stack_overflow() {
+        let cell = format!("{}443{}", "(".repeat(100_000), ")".repeat(100_000));
+        let _ = parse_port_cell(&cell);
+        let cell = format!("{}443{}", "[".repeat(100_000), "]".repeat(100_000));
+        let _ = parse_port_cell(&cell);
+        assert_eq!(p("HTTPS (443)").len(), 1);
     }
 
     #[test]
