@@ -13,8 +13,8 @@ pub enum DocError {
     Binary,
     #[error("unknown text encoding: {0}")]
     Encoding(String),
-    #[error("the file is too large ({0} bytes; the limit is 64 MiB)")]
-    TooLarge(usize),
+    #[error("the file is too large ({size} bytes; the limit is {} MiB)", .limit / (1024 * 1024))]
+    TooLarge { size: u64, limit: u64 },
     #[error("{0}")]
     Unsupported(String),
     #[error("PDF: {0}")]

@@ -92,6 +92,34 @@ pub fn process(input: &Input) -> (Vec<PortRecord>, DocReport) {
     (records, report)
 }
 
+/// The largest PDF read (its pages are decoded in a worker with its own memory limit); every
+/// other format is held to the text decoders' limit ([`decode::encoding::MAX_BYTES`]).
+pub const MAX_PDF_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A document's bytes, never more than its format's limit: the size is checked before reading,
+/// and the read itself is bounded (a file that grows, or a special file, cannot exceed it).
+fn read_bounded(path: &std::path::Path, format: Format) -> Result<Vec<u8>, DocError> {
+    use std::io::Read;
+    let limit = match format {
+        Format::Pdf => MAX_PDF_BYTES,
+        _ => decode::encoding::MAX_BYTES as u64,
+    };
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Err(DocError::TooLarge { size, limit });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(DocError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
 fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord>, DocError> {
     let format = discover::format_of(&input.path).ok_or_else(|| {
         DocError::Unsupported(format!(
@@ -101,7 +129,7 @@ fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord
     })?;
     // the extension's format, so that a file that cannot be read still reports one
     report.format = format.as_str().to_string();
-    let bytes = std::fs::read(&input.path)?;
+    let bytes = read_bounded(&input.path, format)?;
     let format = discover::sniff_text(format, &bytes[..bytes.len().min(64 * 1024)]);
     report.format = format.as_str().to_string();
     let mut doc = decode::decode(&bytes, format)?;

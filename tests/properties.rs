@@ -116,3 +116,37 @@ fn pathological_documents_finish() {
         let _ = portolan::understand::understand(&doc);
     }
 }
+
+/// A huge (sparse) file is refused from its size, before it is read: no memory, no time, a
+/// clear per-document error, and the rest of the run goes on.
+#[test]
+fn a_huge_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.txt");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(3 * 1024 * 1024 * 1024)
+        .unwrap();
+    let fine = dir.path().join("fine.txt");
+    std::fs::write(&fine, "Port | Protocol\n---|---\n443 | TCP\n").unwrap();
+    let inputs: Vec<portolan::discover::Input> = ["huge.txt", "fine.txt"]
+        .iter()
+        .map(|n| portolan::discover::Input {
+            document: n.to_string(),
+            path: dir.path().join(n),
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let x = portolan::extract(&inputs, &|| {});
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let huge_report = x.reports.iter().find(|r| r.document == "huge.txt").unwrap();
+    assert!(
+        huge_report
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("too large")),
+        "{:?}",
+        huge_report.error
+    );
+    assert!(x.records.iter().any(|r| r.port_start == 443));
+}

@@ -23,7 +23,10 @@ pub fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
 /// Like [`decode_text`], with a note when the encoding was guessed (for the run report).
 pub fn decode_text_noting(bytes: &[u8]) -> Result<(String, Option<String>), DocError> {
     if bytes.len() > MAX_BYTES {
-        return Err(DocError::TooLarge(bytes.len()));
+        return Err(DocError::TooLarge {
+            size: bytes.len() as u64,
+            limit: MAX_BYTES as u64,
+        });
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(DocError::Empty);

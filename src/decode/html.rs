@@ -42,7 +42,10 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 pub fn decode_html_bytes(bytes: &[u8]) -> Result<(String, Vec<String>), DocError> {
     let mut warnings = Vec::new();
     if bytes.len() > encoding::MAX_BYTES {
-        return Err(DocError::TooLarge(bytes.len()));
+        return Err(DocError::TooLarge {
+            size: bytes.len() as u64,
+            limit: encoding::MAX_BYTES as u64,
+        });
     }
     if Encoding::for_bom(bytes).is_some() {
         return encoding::decode_text(bytes).map(|t| (t, warnings));
