@@ -55,6 +55,16 @@ pub enum TableBody {
     },
 }
 
+impl TableBody {
+    /// Every cell, row by row.
+    pub fn cells(&self) -> Box<dyn Iterator<Item = &String> + '_> {
+        match self {
+            TableBody::Grid(rows) => Box::new(rows.iter().flatten()),
+            TableBody::Stream { cells, .. } => Box::new(cells.iter()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     /// The caption or title the source gives the table ("Table 1: Cisco Finesse Server").
@@ -113,6 +123,20 @@ pub struct Document {
 }
 
 impl Document {
+    /// What the document says it is about: its title, else its first heading.
+    pub fn subject(&self) -> &str {
+        if !self.meta.title.is_empty() {
+            return &self.meta.title;
+        }
+        self.blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Heading { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
     /// The tables, in order.
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.blocks.iter().filter_map(|b| match b {

@@ -288,7 +288,14 @@ mod tests {
 /// (`80, 443`, `TCP 80 443`), an address (`10.1.152.3`) or a version (`1.2`) is left as it is.
 pub fn ungroup_digits(s: &str) -> std::borrow::Cow<'_, str> {
     const TYPOGRAPHIC: [char; 4] = ['.', '\u{00A0}', '\u{202F}', '\u{2009}'];
-    if !s.contains(|c: char| c == ' ' || c == ',' || TYPOGRAPHIC.contains(&c)) {
+    // the common case, on every port cell: no digit stands right before a separator
+    let mut prev_digit = false;
+    let candidate = s.chars().any(|c| {
+        let hit = prev_digit && (c == ' ' || c == ',' || TYPOGRAPHIC.contains(&c));
+        prev_digit = c.is_ascii_digit();
+        hit
+    });
+    if !candidate {
         return std::borrow::Cow::Borrowed(s);
     }
     let chars: Vec<(usize, char)> = s.char_indices().collect();

@@ -58,11 +58,7 @@ impl FoundTable {
     /// The header and the cells, up to about `limit` bytes.
     pub fn text_sample(&self, limit: usize) -> String {
         let mut out = self.header.join(" ");
-        let cells: Box<dyn Iterator<Item = &String>> = match &self.body {
-            TableBody::Grid(rows) => Box::new(rows.iter().flatten()),
-            TableBody::Stream { cells, .. } => Box::new(cells.iter()),
-        };
-        for c in cells {
+        for c in self.body.cells() {
             if out.len() >= limit {
                 break;
             }
@@ -129,11 +125,7 @@ pub fn collect_tables(doc: &Document, cells: &dyn CellClassifier) -> Vec<FoundTa
             intro: intro.take().unwrap_or_default().to_string(),
             blocks: vec![bi],
             subject: [
-                if doc.meta.title.is_empty() {
-                    headings.first().copied().unwrap_or_default().to_string()
-                } else {
-                    doc.meta.title.clone()
-                },
+                doc.subject().to_string(),
                 headings
                     .iter()
                     .rev()
@@ -273,12 +265,8 @@ fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
 }
 
 fn port_numbers(t: &FoundTable, classifier: &dyn CellClassifier) -> BTreeSet<u16> {
-    let cells: Vec<&String> = match &t.body {
-        TableBody::Grid(rows) => rows.iter().flatten().collect(),
-        TableBody::Stream { cells, .. } => cells.iter().collect(),
-    };
-    cells
-        .into_iter()
+    t.body
+        .cells()
         .flat_map(|c| classifier.port_starts(c))
         .collect()
 }

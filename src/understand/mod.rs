@@ -7,7 +7,7 @@ pub mod flow;
 pub mod prose;
 pub mod tables;
 
-use crate::document::{Block, Document, TableBody};
+use crate::document::{Block, Document};
 use crate::normalize::{key, take_marks};
 use crate::record::PortRecord;
 use crate::vocab::{vocab, Transport};
@@ -60,10 +60,9 @@ impl Footnotes {
                     None => continue,
                 }
             } else {
-                let mut chars = t.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(d @ '1'..='9'), Some(' ')) => (d.to_string(), t[2..].to_string()),
-                    _ => continue,
+                match numbered_note(t) {
+                    Some((d, rest)) => (d.to_string(), rest.to_string()),
+                    None => continue,
                 }
             };
             let k = key(&rest);
@@ -78,6 +77,16 @@ impl Footnotes {
 
     pub fn flags(&self, mark: &str) -> (bool, bool) {
         self.0.get(mark).copied().unwrap_or((false, false))
+    }
+}
+
+/// A paragraph opened by a footnote's number, as PDF dumps and scraped pages write them ("1 The
+/// ports ..."): the number and the rest.
+pub(crate) fn numbered_note(text: &str) -> Option<(char, &str)> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(d @ '1'..='9'), Some(' ')) => Some((d, &text[2..])),
+        _ => None,
     }
 }
 
@@ -137,13 +146,9 @@ fn text_view<'a>(doc: &'a Document, text_blocks: &BTreeSet<usize>) -> Cow<'a, Do
     for (i, b) in doc.blocks.iter().enumerate() {
         match b {
             Block::Table(t) if text_blocks.contains(&i) => {
-                let cells: Vec<&String> = match &t.body {
-                    TableBody::Grid(rows) => rows.iter().flatten().collect(),
-                    TableBody::Stream { cells, .. } => cells.iter().collect(),
-                };
                 view.blocks.extend(
-                    cells
-                        .into_iter()
+                    t.body
+                        .cells()
                         .flat_map(|c| c.lines())
                         .map(unquoted)
                         .filter(|l| !l.trim().is_empty())

@@ -286,10 +286,8 @@ pub fn port_mentions(text: &str) -> Vec<(u16, u16, String)> {
 /// A paragraph that defines a footnote ("1 Porta alternativa disponibile ...", "² The ports
 /// ..."), without its mark; any other paragraph as it is.
 fn footnote_body(text: &str) -> &str {
-    let t = text.trim_start();
-    let mut chars = t.chars();
-    match (chars.next(), chars.next(), chars.next()) {
-        (Some('1'..='9'), Some(' '), Some(c)) if c.is_alphabetic() => &t[2..],
+    match crate::understand::numbered_note(text.trim_start()) {
+        Some((_, rest)) if rest.starts_with(char::is_alphabetic) => rest,
         _ => text,
     }
 }
@@ -486,18 +484,8 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
     // what the text is written for (the title, then the nearest headings), for connection
     // phrases ("TCP port 443 FROM the worker nodes TO the registry")
     let mut headings: Vec<&str> = Vec::new();
-    let title = if doc.meta.title.is_empty() {
-        doc.blocks
-            .iter()
-            .find_map(|b| match b {
-                Block::Heading { text, .. } => Some(text.as_str()),
-                _ => None,
-            })
-            .unwrap_or_default()
-    } else {
-        doc.meta.title.as_str()
-    };
-    let title_words = subject_words(title);
+    // (their distinctive words: the title's, then the nearest headings' at the current block)
+    let mut subjects = [subject_words(doc.subject()), Vec::new()];
     let mut section_start = 0usize;
     // what the paragraph before a list says about the list's items
     let mut intro = Intro::default();
@@ -514,6 +502,15 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                 section_start = out.len();
                 heading = text.clone();
                 headings.push(text);
+                subjects[1] = subject_words(
+                    &headings
+                        .iter()
+                        .rev()
+                        .take(SUBJECT_HEADINGS)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                );
                 context = text.clone();
                 continue;
             }
@@ -598,11 +595,7 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                 .direction(&s)
                 .or(if is_item { intro.direction } else { None })
                 .or(heading_direction)
-                .or_else(|| {
-                    let near = headings.iter().rev().take(SUBJECT_HEADINGS);
-                    let near = subject_words(&near.copied().collect::<Vec<_>>().join("\n"));
-                    flow_direction(&s, &[title_words.clone(), near])
-                });
+                .or_else(|| flow_direction(&s, &subjects));
             let side = if direction == Some(Direction::Outbound) {
                 "remote"
             } else {
