@@ -23,12 +23,15 @@ fn vm_hwm_kib() -> u64 {
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let before = vm_hwm_kib();
-    let inputs: Vec<Input> = discover(&[
-        root.join("fixtures/languages"),
-        root.join("fixtures/seeds"),
-        root.join("fixtures/corpus"),
-    ])
-    .expect("fixtures");
+    let inputs: Vec<Input> = discover(
+        &[
+            root.join("fixtures/languages"),
+            root.join("fixtures/seeds"),
+            root.join("fixtures/corpus"),
+        ],
+        &[],
+    )
+    .inputs;
     let mut docs: Vec<(String, String)> = Vec::new();
     let mut tables: Vec<String> = Vec::new();
     for i in &inputs {

@@ -74,9 +74,16 @@ pub fn load(path: &Path, pool: Option<&Pool>) -> Result<Dataset, DatasetError> {
             }
         }
         None => {
-            let inputs = discover::discover(&[path.to_path_buf()]).map_err(|e| bad(path, e))?;
+            let found = discover::discover(&[path.to_path_buf()], &[]);
+            if let Some(p) = found.problems.iter().find(|p| p.failed) {
+                return Err(bad(path, format!("{}: {}", p.path, p.problem)));
+            }
+            let inputs = found.inputs;
             if inputs.is_empty() {
-                return Err(bad(path, "no documents to read (.txt, .md, .html or .pdf)"));
+                return Err(bad(
+                    path,
+                    format!("no documents to read ({})", discover::KNOWN_EXTENSIONS),
+                ));
             }
             let x = extract_with(&inputs, &|| {}, pool);
             Dataset {
@@ -107,7 +114,24 @@ fn read_json(path: &Path) -> Result<Vec<PortRecord>, DatasetError> {
             ),
         ));
     }
+    for (i, r) in p.records.iter().enumerate() {
+        check_ports(r).map_err(|why| bad(path, format!("record {} ({}): {why}", i + 1, r.id)))?;
+    }
     Ok(p.records)
+}
+
+/// What both readers refuse in a record: a port outside 1..=65535 or a backwards range.
+fn check_ports(r: &PortRecord) -> Result<(), String> {
+    if r.port_start == 0 || r.port_end == 0 {
+        return Err("port 0 is not a port".into());
+    }
+    if r.port_start > r.port_end {
+        return Err(format!(
+            "the range {}-{} runs backwards",
+            r.port_start, r.port_end
+        ));
+    }
+    Ok(())
 }
 
 fn read_csv(path: &Path) -> Result<Vec<PortRecord>, DatasetError> {
@@ -168,6 +192,8 @@ fn read_csv(path: &Path) -> Result<Vec<PortRecord>, DatasetError> {
             raw: f(24),
             table_index: 0,
         });
+        let r = out.last().expect("just pushed");
+        check_ports(r).map_err(|why| bad(path, format!("line {}: {why}", i + 2)))?;
     }
     Ok(out)
 }

@@ -34,4 +34,9 @@ pub enum RunError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "{path} holds files portolan did not write ({names}); the output folder is replaced as a \
+         whole, so name an empty folder or one that holds only an earlier portolan output"
+    )]
+    Foreign { path: String, names: String },
 }

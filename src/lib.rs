@@ -49,11 +49,19 @@ pub struct DocReport {
 pub struct Extraction {
     pub records: Vec<PortRecord>,
     pub reports: Vec<DocReport>,
+    /// Paths under the inputs that were not read ([`discover::Discovery::problems`]).
+    pub problems: Vec<discover::PathProblem>,
 }
 
 impl Extraction {
+    /// Documents that failed.
     pub fn failed(&self) -> usize {
         self.reports.iter().filter(|r| r.error.is_some()).count()
+    }
+
+    /// Folders under the inputs that could not be read (the run is incomplete without them).
+    pub fn unreadable_paths(&self) -> usize {
+        self.problems.iter().filter(|p| p.failed).count()
     }
 }
 
@@ -99,25 +107,14 @@ pub const MAX_PDF_BYTES: u64 = 512 * 1024 * 1024;
 /// A document's bytes, never more than its format's limit: the size is checked before reading,
 /// and the read itself is bounded (a file that grows, or a special file, cannot exceed it).
 fn read_bounded(path: &std::path::Path, format: Format) -> Result<Vec<u8>, DocError> {
-    use std::io::Read;
     let limit = match format {
         Format::Pdf => MAX_PDF_BYTES,
         _ => decode::encoding::MAX_BYTES as u64,
     };
-    let file = std::fs::File::open(path)?;
-    let size = file.metadata()?.len();
-    if size > limit {
-        return Err(DocError::TooLarge { size, limit });
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(DocError::TooLarge {
-            size: bytes.len() as u64,
-            limit,
-        });
-    }
-    Ok(bytes)
+    discover::read_regular(path, limit).map_err(|e| match e {
+        Ok(size) => DocError::TooLarge { size, limit },
+        Err(e) => DocError::Io(e),
+    })
 }
 
 fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord>, DocError> {
@@ -129,6 +126,12 @@ fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord
     })?;
     // the extension's format, so that a file that cannot be read still reports one
     report.format = format.as_str().to_string();
+    if input.path.file_name().is_some_and(|n| n.to_str().is_none()) {
+        report.warnings.push(format!(
+            "the file name is not UTF-8; the document is named {:?} (undecodable bytes as U+FFFD)",
+            input.document
+        ));
+    }
     let bytes = read_bounded(&input.path, format)?;
     let format = discover::sniff_text(format, &bytes[..bytes.len().min(64 * 1024)]);
     report.format = format.as_str().to_string();
@@ -169,7 +172,7 @@ fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord
         .collect();
     report.tables = u.tables;
     report.port_tables = u.port_tables;
-    report.warnings = doc.warnings.clone();
+    report.warnings.extend(doc.warnings.iter().cloned());
     report.warnings.extend(u.warnings);
     let mut records = u.records;
     for r in &mut records {

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 #[command(
-    after_help = "Exit codes: 0 all documents processed; 1 usage or output error; 2 the run finished but some documents failed (listed in the report)."
+    after_help = "Exit codes: 0 all documents processed; 1 usage or output error; 2 the run finished but some documents failed or some folders could not be read (listed in the report)."
 )]
 pub struct Args {
     /// Files and folders to read (folders recursively, skipping hidden and VCS folders).
@@ -62,7 +62,31 @@ pub fn run(a: Args) -> Result<i32> {
             bail!("{}: no such file or folder", p.display());
         }
     }
-    let inputs = discover::discover(&paths).context("reading the input folders")?;
+    // the output folder is never read as input, even inside an input folder
+    let found = discover::discover(&paths, std::slice::from_ref(&a.out));
+    let inputs = found.inputs;
+    if inputs.is_empty() {
+        let why = if found.problems.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = found
+                .problems
+                .iter()
+                .map(|p| format!("{}: {}", p.path, p.problem))
+                .collect();
+            format!(" ({})", list.join("; "))
+        };
+        bail!(
+            "no documents found under {}{why}; portolan reads {}. Nothing was written, {} is left as it was",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            discover::KNOWN_EXTENSIONS,
+            a.out.display()
+        );
+    }
     let show = !a.quiet && std::io::stderr().is_terminal();
     let bar = if show {
         let b = ProgressBar::new(inputs.len() as u64);
@@ -81,7 +105,7 @@ pub fn run(a: Args) -> Result<i32> {
         // -j N: N workers at most, each laying out pages on N threads at most
         threads: a.threads,
     })?;
-    let x = match a.threads {
+    let mut x = match a.threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build()
@@ -92,13 +116,19 @@ pub fn run(a: Args) -> Result<i32> {
     let worker_kib = pool.peak_worker_kib();
     drop(pool);
     bar.finish_and_clear();
+    x.problems = found.problems;
     emit::write_outputs(&a.out, &x).context("writing the outputs")?;
-    let failed = x.failed();
+    let failed = x.failed() + x.unreadable_paths();
     if !a.quiet {
+        let not_read = if x.problems.is_empty() {
+            String::new()
+        } else {
+            format!(", {} paths not read (see the report)", x.problems.len())
+        };
         eprintln!(
-            "portolan: {} documents ({} failed), {} records -> {}",
+            "portolan: {} documents ({} failed){not_read}, {} records -> {}",
             x.reports.len(),
-            failed,
+            x.failed(),
             x.records.len(),
             a.out.display()
         );

@@ -5,7 +5,7 @@
 //! pages cannot overflow the stack.
 
 use crate::decode::text::{is_caption, note_marker};
-use crate::decode::{encoding, resolve_grid, BlockBuilder, GridTable, SpanCell};
+use crate::decode::{encoding, html_depth, resolve_grid, BlockBuilder, GridTable, SpanCell};
 use crate::document::{Block, Document, Meta, TableBody};
 use crate::error::DocError;
 use crate::normalize::squash;
@@ -182,40 +182,41 @@ fn push_text(out: &mut String, t: &str, in_sup: bool) {
 }
 
 /// The text of an element, without nested tables and skipped elements; `<sup>` digits become
-/// superscript marks and block children are apart by a space.
+/// superscript marks and block children are apart by a space. Nested tables and skipped
+/// elements are not entered, so reading every cell of tables nested in cells stays linear.
 fn element_text(el: NodeRef<Node>) -> String {
+    enum Step<'a> {
+        Open(NodeRef<'a, Node>),
+        Close(&'a scraper::node::Element),
+    }
     let mut out = String::new();
-    let mut skip = 0usize;
     let mut sup = 0usize;
-    for edge in el.traverse() {
-        match edge {
-            Edge::Open(n) => match n.value() {
-                Node::Element(e) if n.id() != el.id() => {
-                    if skip > 0 || e.name() == "table" || is_skipped(e, false) {
-                        skip += 1;
-                    } else if e.name() == "sup" {
+    let mut stack: Vec<Step> = el.children().rev().map(Step::Open).collect();
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Open(n) => match n.value() {
+                Node::Element(e) => {
+                    if e.name() == "table" || is_skipped(e, false) {
+                        continue;
+                    }
+                    if e.name() == "sup" {
                         sup += 1;
                     } else if e.name() == "li" {
                         out.push_str(" • ");
                     } else if is_block(e.name()) {
                         out.push(' ');
                     }
+                    stack.push(Step::Close(e));
+                    stack.extend(n.children().rev().map(Step::Open));
                 }
-                Node::Text(t) if skip == 0 => push_text(&mut out, t, sup > 0),
+                Node::Text(t) => push_text(&mut out, t, sup > 0),
                 _ => {}
             },
-            Edge::Close(n) => {
-                if let Node::Element(e) = n.value() {
-                    if n.id() == el.id() {
-                        continue;
-                    }
-                    if skip > 0 {
-                        skip -= 1;
-                    } else if e.name() == "sup" {
-                        sup = sup.saturating_sub(1);
-                    } else if is_block(e.name()) {
-                        out.push(' ');
-                    }
+            Step::Close(e) => {
+                if e.name() == "sup" {
+                    sup = sup.saturating_sub(1);
+                } else if is_block(e.name()) {
+                    out.push(' ');
                 }
             }
         }
@@ -378,7 +379,7 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
     if !text.contains('<') {
         warnings.push("no HTML markup found: read as plain text in one paragraph".into());
     }
-    let html = Html::parse_document(&text);
+    let html = Html::parse_document(&bounded(&text, &mut warnings));
     drop(text);
     let meta = meta_of(&html);
     let mut b = BlockBuilder::default();
@@ -390,11 +391,28 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
     })
 }
 
+/// The markup with elements nested past [`html_depth`]'s limits left out, with a warning.
+fn bounded<'a>(text: &'a str, warnings: &mut Vec<String>) -> std::borrow::Cow<'a, str> {
+    match html_depth::bound_nesting(text) {
+        Some((flat, n)) => {
+            warnings.push(format!(
+                "{n} elements nested deeper than {} (or tables, lists and cells deeper than {}) \
+                 were left out, their text kept",
+                html_depth::MAX_DEPTH,
+                html_depth::MAX_STRUCTURE_DEPTH
+            ));
+            std::borrow::Cow::Owned(flat)
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 /// Decodes a fragment of HTML (a block embedded in markdown) into blocks appended to `b`, which
 /// keeps its heading and caption context. A table's line is `line` plus the lines before its
 /// `<table` tag in the fragment. Returns the warnings.
 pub fn decode_fragment(src: &str, b: &mut BlockBuilder, line: usize) -> Vec<String> {
-    let html = Html::parse_fragment(src);
+    let mut warnings = Vec::new();
+    let html = Html::parse_fragment(&bounded(src, &mut warnings));
     let lower = src.to_ascii_lowercase();
     let starts: Vec<usize> = lower.match_indices("<table").map(|(i, _)| i).collect();
     let table_line = |n: usize| {
@@ -402,7 +420,6 @@ pub fn decode_fragment(src: &str, b: &mut BlockBuilder, line: usize) -> Vec<Stri
             .get(n.saturating_sub(1))
             .map_or(line, |&at| line + src[..at].matches('\n').count())
     };
-    let mut warnings = Vec::new();
     walk(&html, b, &mut warnings, &table_line);
     warnings
 }

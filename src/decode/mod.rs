@@ -6,6 +6,7 @@ pub mod csv;
 pub mod encoding;
 mod entities;
 pub mod html;
+pub mod html_depth;
 pub mod markdown;
 pub mod pdf;
 pub mod rst;
