@@ -21,6 +21,8 @@ pub enum DocError {
     Pdf(String),
     #[error("the PDF reader crashed or was stopped: {0}")]
     Worker(String),
+    #[error("reading the document took longer than its time limit ({0} s)")]
+    TimeLimit(f64),
     #[error("internal error while reading the document: {0}")]
     Panic(String),
 }

@@ -5,6 +5,7 @@
 //! [`emit`] CSV, JSON and the run report. Documents are processed in parallel (rayon); the
 //! output is sorted canonically, so it does not depend on thread count or input order.
 
+pub mod budget;
 pub mod dataset;
 pub mod decode;
 pub mod diff;
@@ -65,9 +66,19 @@ impl Extraction {
     }
 }
 
-/// Reads, decodes and understands one document. Never panics: a panic inside a parser becomes
-/// this document's error.
+/// Reads, decodes and understands one document within the default time budget
+/// ([`budget::DEFAULT_DOCUMENT_SECONDS`]). Never panics: a panic inside a parser becomes this
+/// document's error.
 pub fn process(input: &Input) -> (Vec<PortRecord>, DocReport) {
+    process_within(
+        input,
+        std::time::Duration::from_secs(budget::DEFAULT_DOCUMENT_SECONDS),
+    )
+}
+
+/// Like [`process`], with a time budget of `limit`: a document that takes longer fails with
+/// [`DocError::TimeLimit`].
+pub fn process_within(input: &Input, limit: std::time::Duration) -> (Vec<PortRecord>, DocReport) {
     let mut report = DocReport {
         document: input.document.clone(),
         path: input.path.to_string_lossy().replace('\\', "/"),
@@ -79,11 +90,17 @@ pub fn process(input: &Input) -> (Vec<PortRecord>, DocReport) {
         warnings: Vec::new(),
         error: None,
     };
-    let result = catch_unwind(AssertUnwindSafe(|| process_inner(input, &mut report)));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        budget::within(limit, || process_inner(input, &mut report))
+    }));
     let records = match result {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
             report.error = Some(e.to_string());
+            Vec::new()
+        }
+        Err(panic) if budget::is_expired(panic.as_ref()) => {
+            report.error = Some(DocError::TimeLimit(limit.as_secs_f64()).to_string());
             Vec::new()
         }
         Err(panic) => {
@@ -206,6 +223,22 @@ pub fn extract_with(
     tick: &(dyn Fn() + Sync),
     pool: Option<&isolate::Pool>,
 ) -> Extraction {
+    extract_within(
+        inputs,
+        tick,
+        pool,
+        std::time::Duration::from_secs(budget::DEFAULT_DOCUMENT_SECONDS),
+    )
+}
+
+/// Like [`extract_with`], with a time budget of `limit` for each document read in this process
+/// (PDFs in workers have the pool's timeout).
+pub fn extract_within(
+    inputs: &[Input],
+    tick: &(dyn Fn() + Sync),
+    pool: Option<&isolate::Pool>,
+    limit: std::time::Duration,
+) -> Extraction {
     let mut results: Vec<(Vec<PortRecord>, DocReport)> = inputs
         .par_iter()
         .map(|i| {
@@ -213,7 +246,7 @@ pub fn extract_with(
                 Some(p) if discover::format_of(&i.path) == Some(Format::Pdf) => {
                     p.process(i, Format::Pdf.as_str())
                 }
-                _ => process(i),
+                _ => process_within(i, limit),
             };
             tick();
             r

@@ -4,7 +4,7 @@ use super::{EXIT_OK, EXIT_SOME_FAILED};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use portolan::isolate::Limits;
-use portolan::{discover, emit, extract_with};
+use portolan::{discover, emit, extract_within};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -25,6 +25,10 @@ pub struct Args {
     /// No progress bar and no summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Time limit for one document that is not a PDF, in seconds; a document that takes longer
+    /// fails (listed in the report) and the run goes on.
+    #[arg(long, default_value_t = portolan::budget::DEFAULT_DOCUMENT_SECONDS)]
+    timeout: u64,
     /// Time limit for one PDF, in seconds (PDFs are read in worker processes).
     #[arg(long, default_value_t = 120)]
     pdf_timeout: u64,
@@ -105,14 +109,9 @@ pub fn run(a: Args) -> Result<i32> {
         // -j N: N workers at most, each laying out pages on N threads at most
         threads: a.threads,
     })?;
-    let mut x = match a.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-            .context("starting worker threads")?
-            .install(|| extract_with(&inputs, &tick, Some(&pool))),
-        None => extract_with(&inputs, &tick, Some(&pool)),
-    };
+    let limit = std::time::Duration::from_secs(a.timeout.max(1));
+    let mut x = super::thread_pool(a.threads)?
+        .install(|| extract_within(&inputs, &tick, Some(&pool), limit));
     let worker_kib = pool.peak_worker_kib();
     drop(pool);
     bar.finish_and_clear();

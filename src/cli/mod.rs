@@ -70,7 +70,28 @@ pub(crate) fn pdf_pool_with(
     ))
 }
 
+/// The stack of each worker thread. Every reader bounds its recursion, so this is a margin,
+/// not a requirement: virtual memory, committed only where used.
+pub(crate) const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// The threads documents are read on: `threads` of them (default: one per core), each with a
+/// [`THREAD_STACK_BYTES`] stack.
+pub(crate) fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    use anyhow::Context;
+    let mut b = rayon::ThreadPoolBuilder::new().stack_size(THREAD_STACK_BYTES);
+    if let Some(n) = threads {
+        b = b.num_threads(n.max(1));
+    }
+    b.build().context("starting worker threads")
+}
+
 pub fn run() -> i32 {
+    // a document over its time budget is reported as its error, not as a panic on stderr
+    portolan::budget::quiet_expiry_hook();
+    // the global pool (diff and xlang on documents) gets the same stacks as extract's
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(THREAD_STACK_BYTES)
+        .build_global();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

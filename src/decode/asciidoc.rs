@@ -466,6 +466,7 @@ fn parse(text: &str, attrs: &mut Attrs, b: &mut BlockBuilder, depth: usize, doc:
     }
 
     while i < lines.len() {
+        crate::budget::check();
         let line = lines[i];
         let t = line.trim_end();
         if t.trim().is_empty() {

@@ -77,6 +77,7 @@ pub fn read_rows(text: &str, delim: u8, quote: u8) -> Vec<Vec<String>> {
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
     for rec in reader.records() {
+        crate::budget::check();
         let Ok(rec) = rec else {
             break;
         };

@@ -193,6 +193,7 @@ fn element_text(el: NodeRef<Node>) -> String {
     let mut sup = 0usize;
     let mut stack: Vec<Step> = el.children().rev().map(Step::Open).collect();
     while let Some(step) = stack.pop() {
+        crate::budget::check();
         match step {
             Step::Open(n) => match n.value() {
                 Node::Element(e) => {
@@ -442,6 +443,7 @@ fn walk(
     let mut sup = 0usize;
     let mut tables = 0usize;
     for edge in html.tree.root().traverse() {
+        crate::budget::check();
         match edge {
             Edge::Open(n) => match n.value() {
                 Node::Element(e) => {

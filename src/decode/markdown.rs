@@ -196,6 +196,7 @@ impl<'s> Decoder<'s> {
         let mut i = 0;
         let mut covered = 0usize;
         while i < events.len() {
+            crate::budget::check();
             let j = close_of(events, i);
             let src = events[i].1.clone();
             let kind = match &events[i].0 {
@@ -405,6 +406,7 @@ impl<'s> Decoder<'s> {
     fn blocks(&mut self, events: &[Ev], depth: u8) {
         let mut i = 0;
         while i < events.len() {
+            crate::budget::check();
             let j = close_of(events, i);
             let block = &events[i..=j];
             let range = events[i].1.clone();
@@ -488,6 +490,7 @@ impl<'s> Decoder<'s> {
         let mut emitted = false;
         let mut i = 0;
         while i < events.len() {
+            crate::budget::check();
             let j = close_of(events, i);
             let block = &events[i..=j];
             let inline = match &events[i].0 {

@@ -182,6 +182,7 @@ pub fn resolve_grid(source: Vec<(Vec<SpanCell>, bool, u32)>, max_cells: usize) -
             }
         };
     for (cells, head, tag) in source {
+        crate::budget::check();
         if cells.is_empty() {
             continue;
         }

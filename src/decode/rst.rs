@@ -112,6 +112,7 @@ fn parse(lines: &[&str], b: &mut BlockBuilder, depth: usize, list_depth: u8) {
     }
     let mut i = 0;
     while i < lines.len() {
+        crate::budget::check();
         let l = lines[i];
         let t = l.trim();
         if t.is_empty() {

@@ -424,6 +424,7 @@ pub(crate) fn decode_lines(lines: &[&str], line0: usize, md_headings: bool, b: &
     let v = vocab();
     let mut i = 0;
     while i < lines.len() {
+        crate::budget::check();
         if let Some((end, header, body)) = pipes.get(&i) {
             b.table(header.clone(), None, body.clone(), skip + i + 1);
             i = *end;

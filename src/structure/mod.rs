@@ -85,6 +85,7 @@ pub fn collect_tables(doc: &Document, cells: &dyn CellClassifier) -> Vec<FoundTa
     let mut headings: Vec<&str> = Vec::new();
     let mut intro: Option<&str> = None; // the paragraph right before, if it introduces a table
     for (bi, b) in doc.blocks.iter().enumerate() {
+        crate::budget::check();
         let t = match b {
             Block::Table(t) => t,
             Block::Heading { text, .. } => {

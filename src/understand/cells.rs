@@ -52,6 +52,7 @@ fn tokenize(s: &str) -> Vec<Tok> {
     let mut i = 0;
     let mut spaced = false;
     while i < chars.len() {
+        crate::budget::check();
         let c = chars[i];
         if c.is_whitespace() {
             spaced = true;
@@ -125,6 +126,7 @@ fn port_number(s: &str) -> Option<u16> {
 
 /// Parses one port cell. See the module docs for the shapes it knows.
 pub fn parse_port_cell(raw: &str) -> CellParse {
+    crate::budget::check();
     parse_port_cell_at(raw, 0)
 }
 

@@ -114,6 +114,7 @@ pub fn understand(doc: &Document) -> Understood {
     let parts = tables::product_parts(&found);
     let mut text_blocks = BTreeSet::new();
     for (i, t) in found.iter().enumerate() {
+        crate::budget::check();
         let r = tables::table_records(t, i as u32, &footnotes, &parts);
         if r.is_port_table {
             out.port_tables += 1;

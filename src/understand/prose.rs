@@ -429,6 +429,7 @@ fn is_command(text: &str) -> bool {
 fn command_records(text: &str, table_ports: &BTreeSet<(u16, u16, String)>) -> Vec<PortRecord> {
     let mut out = Vec::new();
     for line in text.lines() {
+        crate::budget::check();
         let Some(opened) = opened_by(line) else {
             continue;
         };

@@ -308,6 +308,7 @@ fn party_key(cell: &str) -> String {
 fn home_party(rows: &[Vec<String>], cols: &[Option<usize>]) -> String {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for row in rows {
+        crate::budget::check();
         for c in cols.iter().flatten() {
             let k = party_key(row.get(*c).map_or("", |s| s.as_str()));
             if k.is_empty() || vocab().outside_parties.found_in(&k) {
@@ -466,6 +467,7 @@ pub fn table_records(
     let mut last_listener = String::new();
     let mut placeholder_warnings = Vec::new();
     for (ri, row) in rows.iter().enumerate() {
+        crate::budget::check();
         let rownum = ri as u32 + 1;
         let mut row: Vec<String> = row.clone();
         if row.len() > width {
