@@ -247,6 +247,47 @@ text = b"BT /F1 24 Tf 72 720 Td (Deep nesting) Tj ET\n"
 page_pdf(f"{bad}/deep.pdf",
          b"<< /Length %d >>\nstream\n" % len(text) + text + b"endstream",
          b"\n   /XDeep " + b"[" * DEPTH + b"0" + b"]" * DEPTH)
+
+# bomb_chain.pdf: a form XObject drawn by the page, whose stream is compressed twice
+# ([/FlateDecode /FlateDecode]): a few KB that decode to 1 GiB. bomb_tounicode.pdf: the font's
+# ToUnicode CMap, a single FlateDecode stream that inflates to 1 GiB. The page text stays.
+def inflate_to(total, head=b""):
+    comp = zlib.compressobj(9)
+    parts = [comp.compress(head)]
+    chunk = b" " * (1 << 20)
+    left = total - len(head)
+    while left > 0:
+        n = min(left, len(chunk))
+        parts.append(comp.compress(chunk[:n]))
+        left -= n
+    parts.append(comp.flush())
+    return b"".join(parts)
+
+once = inflate_to(1 << 30, b"BT /F1 24 Tf 72 700 Td (Inside the form) Tj ET\n")
+twice = zlib.compress(once, 9)
+text = b"BT /F1 24 Tf 72 720 Td (Chain bomb) Tj ET\n/X1 Do\n"
+write_pdf(f"{bad}/bomb_chain.pdf", [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R\n"
+    b"   /Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >> >>",
+    b"<< /Length %d >>\nstream\n" % len(text) + text + b"endstream",
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Filter [/FlateDecode /FlateDecode]"
+    b" /Length %d >>\nstream\n" % len(twice) + twice + b"\nendstream",
+])
+cmap = inflate_to(1 << 30)
+text = b"BT /F1 24 Tf 72 720 Td (ToUnicode bomb) Tj ET\n"
+write_pdf(f"{bad}/bomb_tounicode.pdf", [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R\n"
+    b"   /Resources << /Font << /F1 5 0 R >> >> >>",
+    b"<< /Length %d >>\nstream\n" % len(text) + text + b"endstream",
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding"
+    b" /ToUnicode 6 0 R >>",
+    b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+])
 PY
 ls -l "$BAD"
 

@@ -286,6 +286,32 @@ pub fn limit_memory(mib: u64) {
     }
 }
 
+/// How often a worker checks that portolan, its parent, is still alive.
+const PARENT_CHECK: Duration = Duration::from_millis(100);
+
+/// Ties this worker to its parent: a thread that ends the process as soon as the parent is gone
+/// (killed with SIGKILL or SIGTERM, its stdin pipe then never closes while a document is being
+/// read). The parent's death makes the worker a child of init, which changes `getppid()`.
+pub fn watch_parent() {
+    #[cfg(unix)]
+    {
+        // SAFETY: getppid has no preconditions
+        let parent = unsafe { libc::getppid() };
+        // started before the memory limit is set, with a small stack; a worker that cannot
+        // start it still works (the parent's timeout then stops it)
+        let _ = std::thread::Builder::new()
+            .name("parent-watch".into())
+            .stack_size(64 * 1024)
+            .spawn(move || loop {
+                std::thread::sleep(PARENT_CHECK);
+                // SAFETY: as above; _exit ends the process without running destructors
+                if unsafe { libc::getppid() } != parent {
+                    unsafe { libc::_exit(3) };
+                }
+            });
+    }
+}
+
 /// The worker loop: one JSON request per line on stdin, one JSON response per line on stdout,
 /// until stdin closes.
 pub fn serve() -> std::io::Result<()> {

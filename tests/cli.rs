@@ -3,6 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "common/pdf.rs"]
+#[allow(dead_code)]
+mod pdf;
+use pdf::pdf_from_objects;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_portolan"))
 }
@@ -279,31 +284,6 @@ fn a_rerun_replaces_outputs_whole() {
     assert_eq!(csv.lines().count(), 4, "{csv}");
 }
 
-/// A minimal PDF from object bodies (1-based ids), with a correct xref table.
-fn pdf_from_objects(objects: &[&str]) -> Vec<u8> {
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
-
 #[test]
 fn hostile_pdfs_cost_one_document_each() {
     let tmp = tempfile::tempdir().unwrap();
@@ -383,6 +363,20 @@ fn hostile_pdfs_cost_one_document_each() {
             .as_u64()
             .unwrap()
             > 0
+    );
+    // a bomb behind a filter chain in a form XObject, and in a ToUnicode CMap: never inflated
+    let chain = by_name("bomb_chain.pdf");
+    assert!(
+        chain["warnings"].to_string().contains("decompression bomb"),
+        "{chain}"
+    );
+    let tounicode = by_name("bomb_tounicode.pdf");
+    assert!(
+        tounicode["warnings"]
+            .to_string()
+            .contains("decompression bomb")
+            || tounicode["error"].is_string(),
+        "{tounicode}"
     );
     assert_eq!(by_name("good.pdf")["records"], 11);
     assert_eq!(by_name("good.txt")["records"], 11);

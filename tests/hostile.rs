@@ -561,3 +561,36 @@ fn an_output_folder_holding_other_files_is_refused() {
         "mine"
     );
 }
+
+/// A PDF worker whose parent is killed ends too (it would otherwise read its document on).
+#[test]
+fn a_pdf_worker_ends_when_its_parent_is_killed() {
+    let bin = env!("CARGO_BIN_EXE_portolan");
+    // a parent that starts a worker (stdin kept open, as portolan keeps it) and reports its pid
+    let mut parent = Command::new("sh")
+        .arg("-c")
+        .arg(format!("sleep 600 | '{bin}' worker & echo $!; wait"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    use std::io::BufRead;
+    std::io::BufReader::new(parent.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let pid: u32 = line.trim().parse().unwrap();
+    let alive = |pid: u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|s| !s.split(") ").nth(1).unwrap_or("").starts_with('Z'))
+            .unwrap_or(false)
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(alive(pid), "the worker runs");
+    parent.kill().unwrap();
+    let _ = parent.wait();
+    let started = Instant::now();
+    while alive(pid) && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!alive(pid), "the worker outlived its parent");
+}

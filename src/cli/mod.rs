@@ -110,6 +110,7 @@ pub fn run() -> i32 {
         Command::Xlang(a) => report(xlang::run(a)),
         Command::Diff(a) => report(diff::run(a)),
         Command::Worker { memory_mib } => {
+            portolan::isolate::watch_parent();
             portolan::isolate::limit_memory(memory_mib);
             match portolan::isolate::serve() {
                 Ok(()) => EXIT_OK,

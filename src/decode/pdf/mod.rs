@@ -14,6 +14,7 @@
 pub mod glyphs;
 pub mod layout;
 pub mod lines;
+pub mod streams;
 pub mod tagged;
 
 use crate::decode::{resolve_grid, BlockBuilder, GridTable};
@@ -38,6 +39,12 @@ fn pdf_error(what: &str, e: impl std::fmt::Display) -> DocError {
 /// Opens a PDF: checks the header, loads the objects, decrypts with the empty user password
 /// (documents that only restrict printing or copying).
 pub fn load(bytes: &[u8]) -> Result<pdf_extract::Document, DocError> {
+    load_defused(bytes).map(|(doc, _)| doc)
+}
+
+/// Loads a PDF and empties its streams that decode beyond [`streams::MAX_STREAM_BYTES`]; the
+/// warnings name them.
+pub fn load_defused(bytes: &[u8]) -> Result<(pdf_extract::Document, Vec<String>), DocError> {
     let head = &bytes[..bytes.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(DocError::Pdf("not a PDF file (no %PDF- header)".into()));
@@ -49,7 +56,8 @@ pub fn load(bytes: &[u8]) -> Result<pdf_extract::Document, DocError> {
             DocError::Pdf("the PDF is encrypted and needs a password to open".into())
         })?;
     }
-    Ok(doc)
+    let warnings = streams::defuse(&mut doc, streams::MAX_STREAM_BYTES);
+    Ok((doc, warnings))
 }
 
 fn meta_of(doc: &pdf_extract::Document) -> Meta {
@@ -109,22 +117,22 @@ const MAX_CONTENT_BYTES: u64 = 256 * 1024 * 1024;
 /// Whether a page's Flate-compressed content inflates beyond `cap` bytes (a decompression
 /// bomb), measured by streaming it into nothing, before lopdf inflates it into memory.
 fn content_too_large(doc: &pdf_extract::Document, page: pdf_extract::ObjectId, cap: u64) -> bool {
-    use std::io::Read;
+    let contents: Vec<(Vec<&[u8]>, &[u8])> = doc
+        .get_page_contents(page)
+        .into_iter()
+        .filter_map(|id| doc.get_object(id).and_then(|o| o.as_stream()).ok())
+        .map(|s| (s.filters().unwrap_or_default(), &s.content[..]))
+        .collect();
+    // most pages cannot reach the cap whatever their streams hold: nothing to decode
+    let bound = contents.iter().fold(0u64, |t, (f, c)| {
+        t.saturating_add(streams::decoded_bound(f, c.len()))
+    });
+    if bound <= cap {
+        return false;
+    }
     let mut total = 0u64;
-    for id in doc.get_page_contents(page) {
-        let Ok(stream) = doc.get_object(id).and_then(|o| o.as_stream()) else {
-            continue;
-        };
-        let flate = stream
-            .filters()
-            .map(|f| f.iter().any(|f| *f == b"FlateDecode"))
-            .unwrap_or(false);
-        let n = if flate {
-            let mut dec = flate2::read::ZlibDecoder::new(&stream.content[..]).take(cap + 1);
-            std::io::copy(&mut dec, &mut std::io::sink()).unwrap_or(0)
-        } else {
-            stream.content.len() as u64
-        };
+    for (filters, content) in &contents {
+        let n = streams::decoded_size(filters, content, cap);
         total += n;
         if total > cap {
             return true;
@@ -168,9 +176,10 @@ pub fn page_glyphs(bytes: &[u8], page: u32) -> Result<Vec<Glyph>, DocError> {
 
 /// Decodes a PDF into blocks.
 pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
-    let doc = load(bytes)?;
+    let (doc, defused) = load_defused(bytes)?;
     let mut out = Document {
         meta: meta_of(&doc),
+        warnings: defused,
         ..Default::default()
     };
     let mut pages: Vec<(u32, pdf_extract::ObjectId)> = doc.get_pages().into_iter().collect();
