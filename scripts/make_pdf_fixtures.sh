@@ -226,18 +226,19 @@ def page_pdf(path, content, resources_extra=b""):
 
 # bomb.pdf: one FlateDecode content stream of about 1 MB that inflates to 1 GiB: a line of text
 # and then spaces (PDF white space), compressed in 1 MiB pieces at level 9.
-TOTAL = 1 << 30
-head = b"BT /F1 24 Tf 72 720 Td (Decompression bomb) Tj ET\n"
-comp = zlib.compressobj(9)
-parts = [comp.compress(head)]
-chunk = b" " * (1 << 20)
-left = TOTAL - len(head)
-while left > 0:
-    n = min(left, len(chunk))
-    parts.append(comp.compress(chunk[:n]))
-    left -= n
-parts.append(comp.flush())
-data = b"".join(parts)
+def inflate_to(total, head=b""):
+    comp = zlib.compressobj(9)
+    parts = [comp.compress(head)]
+    chunk = b" " * (1 << 20)
+    left = total - len(head)
+    while left > 0:
+        n = min(left, len(chunk))
+        parts.append(comp.compress(chunk[:n]))
+        left -= n
+    parts.append(comp.flush())
+    return b"".join(parts)
+
+data = inflate_to(1 << 30, b"BT /F1 24 Tf 72 720 Td (Decompression bomb) Tj ET\n")
 page_pdf(f"{bad}/bomb.pdf",
          b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream")
 
@@ -251,18 +252,6 @@ page_pdf(f"{bad}/deep.pdf",
 # bomb_chain.pdf: a form XObject drawn by the page, whose stream is compressed twice
 # ([/FlateDecode /FlateDecode]): a few KB that decode to 1 GiB. bomb_tounicode.pdf: the font's
 # ToUnicode CMap, a single FlateDecode stream that inflates to 1 GiB. The page text stays.
-def inflate_to(total, head=b""):
-    comp = zlib.compressobj(9)
-    parts = [comp.compress(head)]
-    chunk = b" " * (1 << 20)
-    left = total - len(head)
-    while left > 0:
-        n = min(left, len(chunk))
-        parts.append(comp.compress(chunk[:n]))
-        left -= n
-    parts.append(comp.flush())
-    return b"".join(parts)
-
 once = inflate_to(1 << 30, b"BT /F1 24 Tf 72 700 Td (Inside the form) Tj ET\n")
 twice = zlib.compress(once, 9)
 text = b"BT /F1 24 Tf 72 720 Td (Chain bomb) Tj ET\n/X1 Do\n"
