@@ -210,7 +210,7 @@ mod tests {
             decoded_size(&[b"FlateDecode", b"FlateDecode"], &twice, 1 << 20),
             plain.len() as u64
         );
-        assert_eq!(ascii85(b"<~87cURD]i,\"Ebo80~>"), b"Hello world");
+        assert_eq!(ascii85(b"<~87cURD]i,\"Ebo80~>"), b"Hello World!");
     }
 
     #[test]
