@@ -174,9 +174,14 @@ fn to_utf8(encoding: &[u16], s: &[u8]) -> String {
 }
 
 
+// portolan patch: what a reference to a missing object reads as.
+static NULL_OBJECT: Object = Object::Null;
+
 fn maybe_deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
     match o {
-        &Object::Reference(r) => doc.get_object(r).expect("missing object reference"),
+        // portolan patch: a reference to a missing object reads as null (PDF 32000 7.3.10)
+        // instead of panicking.
+        &Object::Reference(r) => doc.get_object(r).unwrap_or(&NULL_OBJECT),
         _ => o
     }
 }
@@ -358,7 +363,9 @@ fn encoding_to_unicode_table(name: &[u8]) -> Vec<u16> {
         b"MacRomanEncoding" => encodings::MAC_ROMAN_ENCODING,
         b"MacExpertEncoding" => encodings::MAC_EXPERT_ENCODING,
         b"WinAnsiEncoding" => encodings::WIN_ANSI_ENCODING,
-        _ => panic!("unexpected encoding {:?}", pdf_to_utf8(name))
+        // portolan patch: an unknown encoding name reads as StandardEncoding (the font's
+        // built-in one for the standard fonts) instead of panicking.
+        _ => encodings::STANDARD_ENCODING,
     };
     let encoding_table = encoding.iter()
         .map(|x| if let &Some(x) = x { glyphnames::name_to_unicode(x).unwrap() } else { 0 })
@@ -1267,6 +1274,30 @@ impl Function {
     }
 }
 
+// portolan patch: whether an operation has the operands that `process_stream` reads
+// (count and type); a malformed one is skipped there rather than panicking.
+fn operands_ok(operation: &lopdf::content::Operation) -> bool {
+    let ops = &operation.operands;
+    let num = |o: &Object| matches!(o, Object::Integer(_) | Object::Real(_));
+    let nums = |n: usize| ops.len() >= n && ops[..n].iter().all(num);
+    let name = |i: usize| matches!(ops.get(i), Some(Object::Name(_)));
+    match operation.operator.as_str() {
+        "cm" | "Tm" => ops.len() == 6 && nums(6),
+        "c" => nums(6),
+        "Td" | "TD" => ops.len() == 2 && nums(2),
+        "m" | "l" => nums(2),
+        "v" | "y" | "re" => nums(4),
+        "Tc" | "Tw" | "Tz" | "TL" | "Ts" | "w" => nums(1),
+        "Tf" => name(0) && ops.len() >= 2 && num(&ops[1]),
+        "CS" | "cs" | "gs" | "Do" => name(0),
+        "SC" | "SCN" | "sc" | "scn" => ops.iter().all(|o| num(o) || matches!(o, Object::Name(_))),
+        "Tj" => matches!(ops.first(), Some(Object::String(..))),
+        "TJ" => matches!(ops.first(), Some(Object::Array(_))),
+        "\"" => ops.len() == 3 && nums(2),
+        _ => true,
+    }
+}
+
 fn as_num(o: &Object) -> f64 {
     match o {
         &Object::Integer(i) => { i as f64 }
@@ -1388,12 +1419,9 @@ fn apply_state(doc: &Document, gs: &mut GraphicsState, state: &Dictionary) {
                 }
                 _ => { panic!("unexpected smask type {:?}", v) }
             }}
-            b"Type" => { match v {
-                &Object::Name(ref name) => {
-                    assert_eq!(name, b"ExtGState")
-                }
-                _ => { panic!("unexpected type") }
-            }}
+            // portolan patch: a wrong /Type in an ExtGState is ignored (readers do not
+            // require it) instead of panicking.
+            b"Type" => {}
             _ => {  dlog!("unapplied state: {:?} {:?}", k, v); }
         }
     }
@@ -1647,6 +1675,12 @@ impl<'a> Processor<'a> {
         for operation in &content.operations {
             //dlog!("op: {:?}", operation);
 
+            // portolan patch: an operator whose operands are missing or of the wrong type is
+            // skipped (as other readers do) instead of panicking on them.
+            if !operands_ok(operation) {
+                dlog!("malformed operation skipped {:?}", operation);
+                continue;
+            }
             match operation.operator.as_ref() {
                 "BT" => {
                     tlm = Transform2D::identity();
@@ -1678,13 +1712,17 @@ impl<'a> Processor<'a> {
                 "SC" | "SCN" => {
                     gs.stroke_color = match gs.stroke_colorspace {
                         ColorSpace::Pattern => { dlog!("unhandled pattern color"); Vec::new() }
-                        _ => { operation.operands.iter().map(|x| as_num(x)).collect() }
+                        // portolan patch: a name operand (a pattern in a non-pattern colour
+                        // space) is left out instead of panicking in as_num.
+                        _ => { operation.operands.iter().filter(|x| matches!(x, Object::Integer(_) | Object::Real(_))).map(|x| as_num(x)).collect() }
                     };
                 }
                 "sc" | "scn" => {
                     gs.fill_color = match gs.fill_colorspace {
                         ColorSpace::Pattern => { dlog!("unhandled pattern color"); Vec::new() }
-                        _ => { operation.operands.iter().map(|x| as_num(x)).collect() }
+                        // portolan patch: a name operand (a pattern in a non-pattern colour
+                        // space) is left out instead of panicking in as_num.
+                        _ => { operation.operands.iter().filter(|x| matches!(x, Object::Integer(_) | Object::Real(_))).map(|x| as_num(x)).collect() }
                     };
                 }
                 "G" | "g" | "RG" | "rg" | "K" | "k" => {
@@ -2490,9 +2528,13 @@ fn output_doc_inner<'a>(page_num: u32, object_id: ObjectId, doc: &'a Document, p
     let resources = get_inherited(doc, page_dict, b"Resources").unwrap_or(empty_resources);
     dlog!("resources {:?}", resources);
     // pdfium searches up the page tree for MediaBoxes as needed
-    let media_box: Vec<f64> = get_inherited(doc, page_dict, b"MediaBox").expect("MediaBox");
+    // portolan patch: a missing or short MediaBox is US Letter instead of a panic.
+    let media_box: Vec<f64> = get_inherited::<Vec<f64>>(doc, page_dict, b"MediaBox")
+        .filter(|b| b.len() >= 4)
+        .unwrap_or_else(|| vec![0., 0., 612., 792.]);
     let media_box = MediaBox { llx: media_box[0], lly: media_box[1], urx: media_box[2], ury: media_box[3] };
     let art_box = get::<Option<Vec<f64>>>(&doc, page_dict, b"ArtBox")
+        .filter(|x| x.len() >= 4) // portolan patch: a short ArtBox is ignored
         .map(|x| (x[0], x[1], x[2], x[3]));
     output.begin_page(page_num, &media_box, art_box)?;
     p.process_stream(&doc, doc.get_page_content(object_id).unwrap(), resources, &media_box, output, page_num)?;
