@@ -41,9 +41,40 @@ diff OLD NEW:
 shared:
     cargo run --release -- extract ../shared/seeds ../shared/corpus --out out-shared
 
-# fuzz the port-cell grammar and the text decoder (needs nightly and cargo-fuzz)
-fuzz TARGET="decode_text":
-    cd fuzz && cargo +nightly fuzz run {{TARGET}} -- -max_total_time=60
+# new inputs go to fuzz/work/TARGET, crashes to fuzz/artifacts/TARGET, the log to
+# fuzz/logs/TARGET.log; CARGO_TARGET_DIR is honoured; `cd fuzz && cargo fuzz list` names them;
+# text inputs up to 64 KiB from the start (-len_control=0), PDFs up to 256 KiB
+# fuzz one target for SECS seconds (needs nightly and cargo-fuzz)
+fuzz TARGET="decode_text" SECS="60":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    mkdir -p fuzz/work/{{TARGET}} fuzz/logs
+    cd fuzz
+    RAYON_NUM_THREADS=1 PORTOLAN_FUZZ_PANIC_DIR=artifacts/{{TARGET}}/foreign \
+        nice -n 10 cargo +nightly fuzz run {{TARGET}} work/{{TARGET}} corpus/{{TARGET}} -- \
+        -max_total_time={{SECS}} -timeout=30 -rss_limit_mb=2560 -print_final_stats=1 \
+        {{ if TARGET == "decode_pdf" { "-max_len=262144" } else { "-max_len=65536 -len_control=0" } }} \
+        2>&1 | tee logs/{{TARGET}}.log
+
+# a summary (runs, coverage) at the end; fails if any target crashed
+# run every fuzz target for SECS seconds each, one after the other
+fuzz-all SECS="60":
+    #!/usr/bin/env bash
+    set -u
+    cd fuzz && nice -n 10 cargo +nightly fuzz build || exit 1
+    cd ..
+    failed=""
+    targets="port_cell decode_text decode_markdown decode_html decode_asciidoc decode_rst decode_csv decode_pdf"
+    for t in $targets; do
+        {{just_executable()}} fuzz "$t" {{SECS}} || failed="$failed $t"
+    done
+    echo
+    for t in $targets; do
+        runs=$(grep -o 'Done [0-9]* runs in [0-9]* second' fuzz/logs/$t.log | tail -1)
+        cov=$(grep -E '^#[0-9]+' fuzz/logs/$t.log | grep -o 'cov: [0-9]* ft: [0-9]*' | tail -1)
+        echo "$t: ${runs:-no final line (crashed?)}, $cov"
+    done
+    if [ -n "$failed" ]; then echo "crashed:$failed (inputs in fuzz/artifacts/)"; exit 1; fi
 
 # PDF benchmark: portolan vs pdftotext -layout vs pdfplumber, 1 core and all cores (BENCH_PDF_COPIES=40)
 bench-pdf:
