@@ -252,7 +252,7 @@ pub fn discover(paths: &[PathBuf], exclude: &[PathBuf]) -> Discovery {
                 }
             };
             let ft = entry.file_type();
-            if ft.is_dir() || !is_document_name(entry.path()) {
+            if ft.is_dir() || format_of(entry.path()).is_none() {
                 continue;
             }
             if ft.is_symlink() {
@@ -285,11 +285,6 @@ pub fn discover(paths: &[PathBuf], exclude: &[PathBuf]) -> Discovery {
     out.problems.sort();
     out.problems.dedup();
     out
-}
-
-/// Whether a file's name says it is a document portolan reads (UTF-8 or not).
-fn is_document_name(path: &Path) -> bool {
-    format_of(path).is_some()
 }
 
 #[derive(serde::Deserialize, Default)]
