@@ -8,7 +8,8 @@
 # and the broken PDFs for the decoder's error tests (kept out of fixtures/ so that the main run
 # stays clean):
 #
-#   tests/data/bad-pdf/{encrypted,encrypted_empty_user,truncated,random,bomb,deep}.pdf
+#   tests/data/bad-pdf/{encrypted,encrypted_empty_user,truncated,random,bomb,deep}.pdf and the
+#   bombs bomb_{chain,tounicode,objstm}.pdf
 #
 # The tests never run this script; its outputs are committed. It needs chromium, soffice
 # (LibreOffice), qpdf, poppler-utils, python3 and fonts-noto-cjk (Debian packages).
@@ -276,6 +277,20 @@ write_pdf(f"{bad}/bomb_tounicode.pdf", [
     b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding"
     b" /ToUnicode 6 0 R >>",
     b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+])
+# bomb_objstm.pdf: an object stream (which lopdf expands while it loads the file) compressed
+# twice, a few KB that decode to 1 GiB: one small object, then spaces. The page does not need it.
+objstm = zlib.compress(inflate_to(1 << 30, b"7 0 << /Unused true >>\n"), 9)
+text = b"BT /F1 24 Tf 72 720 Td (Object stream bomb) Tj ET\n"
+write_pdf(f"{bad}/bomb_objstm.pdf", [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R\n"
+    b"   /Resources << /Font << /F1 5 0 R >> >> >>",
+    b"<< /Length %d >>\nstream\n" % len(text) + text + b"endstream",
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    b"<< /Type /ObjStm /N 1 /First 4 /Filter [/FlateDecode /FlateDecode] /Length %d >>\nstream\n"
+    % len(objstm) + objstm + b"\nendstream",
 ])
 PY
 ls -l "$BAD"

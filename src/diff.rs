@@ -170,7 +170,17 @@ impl<'a> Slot<'a> {
 }
 
 /// Where a record is and which port it names, apart from its transport.
-type SlotKey<'a> = (&'a str, u32, &'a str, &'a str, u32, u16, u16, &'a str, &'a str);
+type SlotKey<'a> = (
+    &'a str,
+    u32,
+    &'a str,
+    &'a str,
+    u32,
+    u16,
+    u16,
+    &'a str,
+    &'a str,
+);
 
 /// Groups records into entries, in their order: a record joins the last entry of its place and
 /// port when it has that entry's listener and a transport the entry lacks.
@@ -306,7 +316,6 @@ impl Diff {
         self.changes.iter().filter(|c| c.kind == kind).count()
     }
 }
-
 
 fn record_fields(r: &PortRecord) -> BTreeMap<String, String> {
     let serde_json::Value::Object(m) = serde_json::to_value(r).expect("record serializes") else {
@@ -646,7 +655,12 @@ mod keys {
         ))
     }
     pub fn listener_range<'s>(s: &'s Slot) -> Option<impl Ord + 's> {
-        Some((place(s), s.listener_key.as_str(), range(s), s.qualifier_key.as_str()))
+        Some((
+            place(s),
+            s.listener_key.as_str(),
+            range(s),
+            s.qualifier_key.as_str(),
+        ))
     }
     pub fn listener_transports<'s>(s: &'s Slot) -> Option<impl Ord + 's> {
         Some((place(s), s.listener_key.as_str(), &s.transports[..]))
@@ -675,19 +689,40 @@ fn pair_up(o: &[Slot], n: &[Slot], scan_pairs: usize) -> Matching {
         new_left: vec![true; n.len()],
         pairs: Vec::new(),
     };
-    let (a, b) = (by_key(o, &m.old_left, keys::exact), by_key(n, &m.new_left, keys::exact));
-    each_group(&a, &b, |x, y| x.iter().zip(&y).for_each(|(&i, &j)| m.take(i, j)));
+    let (a, b) = (
+        by_key(o, &m.old_left, keys::exact),
+        by_key(n, &m.new_left, keys::exact),
+    );
+    each_group(&a, &b, |x, y| {
+        x.iter().zip(&y).for_each(|(&i, &j)| m.take(i, j))
+    });
     // 2. the same listener, port range and qualifier key
-    let (a, b) = (by_key(o, &m.old_left, keys::listener_range), by_key(n, &m.new_left, keys::listener_range));
-    each_group(&a, &b, |x, y| x.iter().zip(&y).for_each(|(&i, &j)| m.take(i, j)));
+    let (a, b) = (
+        by_key(o, &m.old_left, keys::listener_range),
+        by_key(n, &m.new_left, keys::listener_range),
+    );
+    each_group(&a, &b, |x, y| {
+        x.iter().zip(&y).for_each(|(&i, &j)| m.take(i, j))
+    });
     // 3. the same listener and transports, overlapping ranges
-    let (a, b) = (by_key(o, &m.old_left, keys::listener_transports), by_key(n, &m.new_left, keys::listener_transports));
-    each_group(&a, &b, |x, y| overlapping((&x, &y), o, n, &mut m, scan_pairs));
+    let (a, b) = (
+        by_key(o, &m.old_left, keys::listener_transports),
+        by_key(n, &m.new_left, keys::listener_transports),
+    );
+    each_group(&a, &b, |x, y| {
+        overlapping((&x, &y), o, n, &mut m, scan_pairs)
+    });
     // 4. renamed listeners: the same port range, transports, side and qualifier key
-    let (a, b) = (by_key(o, &m.old_left, keys::port), by_key(n, &m.new_left, keys::port));
+    let (a, b) = (
+        by_key(o, &m.old_left, keys::port),
+        by_key(n, &m.new_left, keys::port),
+    );
     each_group(&a, &b, |x, y| renamed(&x, &y, o, n, &mut m));
     // 5. a renumbered port: the only entry left of a listener on each side
-    let (a, b) = (by_key(o, &m.old_left, keys::listener), by_key(n, &m.new_left, keys::listener));
+    let (a, b) = (
+        by_key(o, &m.old_left, keys::listener),
+        by_key(n, &m.new_left, keys::listener),
+    );
     each_group(&a, &b, |x, y| {
         if let ([i], [j]) = (&x[..], &y[..]) {
             m.take(*i, *j);
@@ -1218,9 +1253,8 @@ mod tests {
         let mut new_left = vec![true; en.len()];
         let mut pairs = Vec::new();
         let r = |s: &Slot| s.first().clone();
-        let same_place = |a: &Slot, b: &Slot| {
-            (&r(a).product, &r(a).source) == (&r(b).product, &r(b).source)
-        };
+        let same_place =
+            |a: &Slot, b: &Slot| (&r(a).product, &r(a).source) == (&r(b).product, &r(b).source);
         type Pass = fn(&Slot, &Slot) -> bool;
         let passes: [Pass; 3] = [
             |a, b| {
@@ -1250,8 +1284,8 @@ mod tests {
                 if !old_left[i] {
                     continue;
                 }
-                if let Some(j) = (0..en.len())
-                    .find(|&j| new_left[j] && same_place(a, &en[j]) && pass(a, &en[j]))
+                if let Some(j) =
+                    (0..en.len()).find(|&j| new_left[j] && same_place(a, &en[j]) && pass(a, &en[j]))
                 {
                     old_left[i] = false;
                     new_left[j] = false;
@@ -1283,8 +1317,7 @@ mod tests {
                         == (y.port_start, y.port_end, &b.transports, &y.port_side)
                     && key(&x.qualifier) == key(&y.qualifier)
                 {
-                    let score =
-                        set_alike(&x.listener, &y.listener) + set_alike(&x.notes, &y.notes);
+                    let score = set_alike(&x.listener, &y.listener) + set_alike(&x.notes, &y.notes);
                     candidates.push((score, i, j));
                 }
             }
@@ -1367,7 +1400,14 @@ mod tests {
             r.port_side = rng.pick(&["local", "remote", ""]).into();
             r.qualifier = rng.pick(&["", "", "TLS", "tls"]).into();
             r.notes = rng
-                .pick(&["", "Proxy notes", "Other", "Web Proxy", "SSH tunnel", "Tomcat SSH"])
+                .pick(&[
+                    "",
+                    "Proxy notes",
+                    "Other",
+                    "Web Proxy",
+                    "SSH tunnel",
+                    "Tomcat SSH",
+                ])
                 .into();
             r.row = rng.below(4) as u32;
             r.id = format!("r{k}");
@@ -1404,14 +1444,21 @@ mod tests {
         for r in &records {
             let k = format!(
                 "{}|{}|{}|{}|{}|{}|{}|{}|{}",
-                r.document, r.table_index, r.table, r.source, r.row, r.port_start, r.port_end,
-                r.port_side, r.qualifier
+                r.document,
+                r.table_index,
+                r.table,
+                r.source,
+                r.row,
+                r.port_start,
+                r.port_end,
+                r.port_side,
+                r.qualifier
             );
             if let Some(&i) = last.get(&k) {
                 let first = records.iter().find(|x| x.id == want[i][0]).unwrap();
-                let has = want[i]
-                    .iter()
-                    .any(|id| records.iter().find(|x| x.id == *id).unwrap().transport == r.transport);
+                let has = want[i].iter().any(|id| {
+                    records.iter().find(|x| x.id == *id).unwrap().transport == r.transport
+                });
                 if first.listener == r.listener && !has {
                     want[i].push(r.id.clone());
                     continue;
@@ -1442,5 +1489,4 @@ mod tests {
             assert_eq!(format!("{} v2", a.listener), b.listener);
         }
     }
-
 }

@@ -370,6 +370,15 @@ fn hostile_pdfs_cost_one_document_each() {
         chain["warnings"].to_string().contains("decompression bomb"),
         "{chain}"
     );
+    // an object stream, which lopdf expands while loading: measured before it does
+    let objstm = by_name("bomb_objstm.pdf");
+    assert!(
+        objstm["warnings"]
+            .to_string()
+            .contains("an object stream decodes"),
+        "{objstm}"
+    );
+    assert!(objstm["error"].is_null(), "{objstm}");
     let tounicode = by_name("bomb_tounicode.pdf");
     assert!(
         tounicode["warnings"]

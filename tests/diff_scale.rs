@@ -25,7 +25,10 @@ fn entries_against_nothing_are_all_added_or_all_removed() {
     assert_eq!((d.new.records, d.new.entries), (24_000, ENTRIES));
     // in canonical order: by product, then by place
     let first = d.changes[0].new.as_ref().unwrap();
-    assert_eq!((first.listener.as_str(), first.transports.len()), ("Service 0", 2));
+    assert_eq!(
+        (first.listener.as_str(), first.transports.len()),
+        ("Service 0", 2)
+    );
     assert!(d.changes.windows(2).all(|w| {
         let (a, b) = (w[0].new.as_ref().unwrap(), w[1].new.as_ref().unwrap());
         (&a.product, &a.document) <= (&b.product, &b.document)
@@ -55,7 +58,13 @@ fn every_edit_is_found_and_nothing_else() {
     let changed = renumbered + grown + turned;
     assert_eq!(
         summary(&d),
-        [added, removed, changed, renamed, ENTRIES - removed - changed - renamed]
+        [
+            added,
+            removed,
+            changed,
+            renamed,
+            ENTRIES - removed - changed - renamed
+        ]
     );
     let fields = |k: &str| {
         d.changes

@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "common/pdf.rs"]
+mod pdf;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -593,4 +596,101 @@ fn a_pdf_worker_ends_when_its_parent_is_killed() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(!alive(pid), "the worker outlived its parent");
+}
+
+/// A PDF that keeps its worker busy past its CPU-time limit (2,000 pages of 50 text operators
+/// each: seconds of work in little memory) fails alone with that reason, while the wall-clock
+/// limit is far away.
+#[test]
+fn a_pdf_over_its_cpu_time_limit_fails_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = docs_with_good(tmp.path());
+    const PAGES: usize = 2000;
+    let content = [
+        b"BT /F1 1 Tf ".as_slice(),
+        &b"1 0 Td (a) Tj ".repeat(50),
+        b"ET",
+    ]
+    .concat();
+    let kids: Vec<String> = (0..PAGES).map(|i| format!("{} 0 R", i + 5)).collect();
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {PAGES} >>",
+            kids.join(" ")
+        )
+        .into_bytes(),
+        pdf::stream("", &content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ];
+    for _ in 0..PAGES {
+        objects.push(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R \
+               /Resources << /Font << /F1 4 0 R >> >> >>"
+                .to_vec(),
+        );
+    }
+    let pdf = pdf::pdf_from_objects(&objects);
+    std::fs::write(docs.join("spin.pdf"), pdf).unwrap();
+    let out = tmp.path().join("out");
+    let r = run(&[
+        "extract",
+        s(&docs),
+        "--out",
+        s(&out),
+        "-q",
+        "--pdf-cpu-seconds",
+        "1",
+        "--pdf-timeout",
+        "600",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let rep = report(&out);
+    let e = doc(&rep, "spin.pdf")["error"].as_str().unwrap().to_string();
+    assert!(e.contains("CPU time limit of 1 s"), "{e}");
+    assert_good_intact(&rep);
+}
+
+/// With a memory budget smaller than -j workers would take, the workers share it, fewer of them
+/// run at once, and the PDFs give the same records.
+#[test]
+fn pdf_workers_fit_the_run_memory_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = docs_with_good(tmp.path());
+    for f in [
+        "finesse_en.chromium.pdf",
+        "recorder_landscape_en.chromium.pdf",
+    ] {
+        std::fs::copy(root().join("fixtures/pdf").join(f), docs.join(f)).unwrap();
+    }
+    let stats = |budget: &str, out: &Path| {
+        let r = run(&[
+            "extract",
+            s(&docs),
+            "--out",
+            s(out),
+            "-q",
+            "-j",
+            "2",
+            "--stats",
+            "--memory-budget-mib",
+            budget,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let line = r.stderr.lines().find(|l| l.starts_with("stats:")).unwrap();
+        let get = |k: &str| {
+            line.split_whitespace()
+                .find_map(|kv| kv.strip_prefix(&format!("{k}=")))
+                .unwrap()
+                .to_string()
+        };
+        (get("pdf_workers"), get("pdf_worker_mib"))
+    };
+    let (wide, narrow) = (tmp.path().join("wide"), tmp.path().join("narrow"));
+    assert_eq!(stats("16384", &wide), ("2".into(), "4096".into()));
+    assert_eq!(stats("1500", &narrow), ("1".into(), "1024".into()));
+    assert_eq!(
+        std::fs::read(wide.join("ports.csv")).unwrap(),
+        std::fs::read(narrow.join("ports.csv")).unwrap()
+    );
 }

@@ -30,11 +30,19 @@ pub struct Args {
     #[arg(long, default_value_t = portolan::budget::DEFAULT_DOCUMENT_SECONDS)]
     timeout: u64,
     /// Time limit for one PDF, in seconds (PDFs are read in worker processes).
-    #[arg(long, default_value_t = 120)]
+    #[arg(long, default_value_t = portolan::isolate::DEFAULT_TIMEOUT_SECONDS)]
     pdf_timeout: u64,
+    /// CPU-time limit for one PDF, all the threads of its worker together, in seconds (0: none).
+    #[arg(long, default_value_t = portolan::isolate::DEFAULT_CPU_SECONDS)]
+    pdf_cpu_seconds: u64,
     /// Memory (address space) limit of a PDF worker process, in MiB.
-    #[arg(long, default_value_t = 4096)]
+    #[arg(long, default_value_t = portolan::isolate::DEFAULT_WORKER_MIB)]
     pdf_memory_mib: u64,
+    /// Memory all PDF workers of the run may take together, in MiB (default: three quarters of
+    /// the machine's). Workers get an equal share when -j of them would pass it (1024 MiB at
+    /// least each), and fewer run at once when even that does not fit.
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    memory_budget_mib: u64,
     /// Print peak memory (VmHWM) and timing to stderr when done (for benchmarks).
     #[arg(long, hide = true)]
     stats: bool,
@@ -103,12 +111,18 @@ pub fn run(a: Args) -> Result<i32> {
         ProgressBar::hidden()
     };
     let tick = || bar.inc(1);
-    let pool = super::pdf_pool_with(Limits {
-        timeout: std::time::Duration::from_secs(a.pdf_timeout.max(1)),
-        memory_mib: a.pdf_memory_mib,
-        // -j N: N workers at most, each laying out pages on N threads at most
-        threads: a.threads,
-    })?;
+    let limits = super::budgeted(
+        Limits {
+            timeout: std::time::Duration::from_secs(a.pdf_timeout.max(1)),
+            cpu_seconds: a.pdf_cpu_seconds,
+            memory_mib: a.pdf_memory_mib,
+            workers: usize::MAX,
+            // -j N: N workers at most, each laying out pages on N threads at most
+            threads: a.threads,
+        },
+        a.memory_budget_mib,
+    );
+    let pool = super::pdf_pool_with(limits)?;
     let limit = std::time::Duration::from_secs(a.timeout.max(1));
     let mut x = super::thread_pool(a.threads)?
         .install(|| extract_within(&inputs, &tick, Some(&pool), limit));
@@ -139,13 +153,15 @@ pub fn run(a: Args) -> Result<i32> {
             .map(|m| m.len())
             .sum();
         eprintln!(
-            "stats: documents={} bytes={} records={} seconds={:.4} peak_rss_kib={} worker_peak_rss_kib={}",
+            "stats: documents={} bytes={} records={} seconds={:.4} peak_rss_kib={} worker_peak_rss_kib={} pdf_workers={} pdf_worker_mib={}",
             inputs.len(),
             bytes,
             x.records.len(),
             started.elapsed().as_secs_f64(),
             peak_rss_kib().unwrap_or(0),
-            worker_kib
+            worker_kib,
+            limits.workers,
+            limits.memory_mib
         );
     }
     Ok(if failed > 0 {

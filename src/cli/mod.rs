@@ -55,7 +55,32 @@ fn report(r: anyhow::Result<i32>) -> i32 {
 
 /// The pool of PDF worker processes (this executable, `portolan worker`) with default limits.
 pub(crate) fn pdf_pool() -> anyhow::Result<portolan::isolate::Pool> {
-    pdf_pool_with(portolan::isolate::Limits::default())
+    pdf_pool_with(budgeted(portolan::isolate::Limits::default(), 0))
+}
+
+/// The share of the machine's memory that a run's PDF workers may take together, by default.
+const DEFAULT_BUDGET_SHARE: (u64, u64) = (3, 4);
+
+/// `limits` with as many workers as there are threads to feed them (`limits.threads`, else one
+/// per core), fitted into `budget_mib` (0: [`DEFAULT_BUDGET_SHARE`] of the machine's memory).
+pub(crate) fn budgeted(
+    mut limits: portolan::isolate::Limits,
+    budget_mib: u64,
+) -> portolan::isolate::Limits {
+    let wanted = limits.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let budget = if budget_mib > 0 {
+        budget_mib
+    } else {
+        portolan::isolate::machine_mib() * DEFAULT_BUDGET_SHARE.0 / DEFAULT_BUDGET_SHARE.1
+    };
+    let (workers, each) = portolan::isolate::plan_memory(wanted, limits.memory_mib, budget);
+    limits.workers = workers;
+    limits.memory_mib = each;
+    limits
 }
 
 pub(crate) fn pdf_pool_with(

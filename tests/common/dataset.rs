@@ -34,7 +34,8 @@ pub const EDITS: [Edit; 6] = [
 /// The edit of entry `i`, when `every` is given.
 pub fn edit_of(i: usize, every: Option<usize>) -> Option<Edit> {
     let every = every?;
-    i.is_multiple_of(every).then(|| EDITS[(i / every) % EDITS.len()])
+    i.is_multiple_of(every)
+        .then(|| EDITS[(i / every) % EDITS.len()])
 }
 
 /// A release of `entries` entries (1.2 records each) in canonical order: products of 4,000

@@ -49,8 +49,14 @@ pub fn load_defused(bytes: &[u8]) -> Result<(pdf_extract::Document, Vec<String>)
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(DocError::Pdf("not a PDF file (no %PDF- header)".into()));
     }
-    let mut doc = pdf_extract::Document::load_mem(bytes)
-        .map_err(|e| pdf_error("the PDF cannot be read (damaged or truncated)", e))?;
+    let loaded = if streams::may_hold_object_streams(bytes) {
+        let options = pdf_extract::LoadOptions::with_filter(streams::object_stream_filter);
+        pdf_extract::Document::load_mem_with_options(bytes, options)
+    } else {
+        pdf_extract::Document::load_mem(bytes)
+    };
+    let mut doc =
+        loaded.map_err(|e| pdf_error("the PDF cannot be read (damaged or truncated)", e))?;
     if doc.is_encrypted() {
         doc.decrypt("").map_err(|_| {
             DocError::Pdf("the PDF is encrypted and needs a password to open".into())

@@ -8,8 +8,10 @@
 //! at most one byte past the cap; one that does pass it is emptied, with a warning. Streams
 //! that cannot expand that far cost nothing, so ordinary PDFs pay a multiplication per stream.
 //!
-//! Not covered: object streams (`/ObjStm`), which lopdf expands while it loads the file, before
-//! portolan sees them; the worker's address-space limit bounds those.
+//! Object streams (`/ObjStm`) are expanded by lopdf while it loads the file, so they are
+//! measured in the loader's filter ([`object_stream_filter`]), before lopdf inflates them; one
+//! that passes the cap is emptied there (its objects are then missing) and marked, and
+//! [`defuse`] reports it with the others.
 
 use std::io::Read;
 
@@ -150,38 +152,78 @@ pub fn decoded_bound(filters: &[&[u8]], content_len: usize) -> u64 {
     })
 }
 
+/// Empties `s` when it decodes to more than `cap` bytes; says whether it did.
+fn defuse_stream(s: &mut pdf_extract::Stream, cap: u64) -> bool {
+    let filters: Vec<Vec<u8>> = s
+        .filters()
+        .map(|f| f.into_iter().map(<[u8]>::to_vec).collect())
+        .unwrap_or_default();
+    let filters: Vec<&[u8]> = filters.iter().map(Vec::as_slice).collect();
+    if decoded_bound(&filters, s.content.len()) <= cap
+        || decoded_size(&filters, &s.content, cap) <= cap
+    {
+        return false;
+    }
+    s.set_plain_content(Vec::new());
+    true
+}
+
+/// The key that marks an object stream emptied while the file was loaded.
+const LEFT_OUT: &[u8] = b"PortolanLeftOut";
+
+/// Whether a PDF may hold object streams: it names the type, or it escapes a name (`/O#62jStm`
+/// is `/ObjStm` too). Only those pay for [`object_stream_filter`].
+pub fn may_hold_object_streams(bytes: &[u8]) -> bool {
+    static ESCAPED_NAME: std::sync::LazyLock<regex::bytes::Regex> =
+        std::sync::LazyLock::new(|| {
+            regex::bytes::Regex::new(r"/[^\s/\[\]<>(){}%]*#[0-9A-Fa-f]{2}")
+                .expect("a valid pattern")
+        });
+    bytes.windows(6).any(|w| w == b"ObjStm") || ESCAPED_NAME.is_match(bytes)
+}
+
+/// lopdf's load filter: an object stream is measured (and emptied past [`MAX_STREAM_BYTES`])
+/// before lopdf expands it. lopdf calls the filter on each object of the file, ignoring what it
+/// returns, and on each object from an object stream, keeping what it returns: so a stream
+/// (never inside an object stream) gives a placeholder, other objects a copy.
+pub fn object_stream_filter(
+    id: pdf_extract::ObjectId,
+    obj: &mut pdf_extract::Object,
+) -> Option<(pdf_extract::ObjectId, pdf_extract::Object)> {
+    if let pdf_extract::Object::Stream(s) = obj {
+        if s.dict.has_type(b"ObjStm") && defuse_stream(s, MAX_STREAM_BYTES) {
+            s.dict.set(LEFT_OUT, true);
+        }
+        return Some((id, pdf_extract::Object::Null));
+    }
+    Some((id, obj.clone()))
+}
+
 /// Empties every stream of `doc` (images aside, which are never decoded) that decodes to more
-/// than `cap` bytes, and says which.
+/// than `cap` bytes, and says which (the object streams [`object_stream_filter`] emptied too).
 pub fn defuse(doc: &mut pdf_extract::Document, cap: u64) -> Vec<String> {
     let mut warnings = Vec::new();
     for (id, obj) in doc.objects.iter_mut() {
         let pdf_extract::Object::Stream(s) = obj else {
             continue;
         };
-        if s.dict
-            .get(b"Subtype")
-            .and_then(|o| o.as_name())
-            .is_ok_and(|n| n == b"Image")
-        {
+        let name = |key: &[u8]| s.dict.get(key).and_then(|o| o.as_name()).ok();
+        if name(b"Subtype") == Some(b"Image") {
             continue;
         }
-        let filters: Vec<Vec<u8>> = s
-            .filters()
-            .map(|f| f.into_iter().map(<[u8]>::to_vec).collect())
-            .unwrap_or_default();
-        let filters: Vec<&[u8]> = filters.iter().map(Vec::as_slice).collect();
-        if decoded_bound(&filters, s.content.len()) <= cap {
+        let what = if s.dict.has(LEFT_OUT) {
+            "an object stream"
+        } else if defuse_stream(s, cap) {
+            "a stream"
+        } else {
             continue;
-        }
-        if decoded_size(&filters, &s.content, cap) > cap {
-            s.set_plain_content(Vec::new());
-            warnings.push(format!(
-                "object {} {}: a stream decodes to more than {} MiB (a decompression bomb?) and was left out",
-                id.0,
-                id.1,
-                cap >> 20
-            ));
-        }
+        };
+        warnings.push(format!(
+            "object {} {}: {what} decodes to more than {} MiB (a decompression bomb?) and was left out",
+            id.0,
+            id.1,
+            cap >> 20
+        ));
     }
     warnings
 }
