@@ -32,6 +32,10 @@ bench-lang:
     cargo build --release
     cargo bench --bench lang
 
+# diff at 10k, 100k and 1M records next to GNU diff: wall time and peak memory
+bench-diff:
+    cargo bench --bench diff
+
 # what changed between two releases (datasets or documents): Markdown, JSON and HTML in out-diff/
 diff OLD NEW:
     mkdir -p out-diff

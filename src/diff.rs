@@ -1419,7 +1419,7 @@ mod tests {
     #[test]
     fn indexed_passes_pair_as_the_definition_does() {
         for seed in 1..400u64 {
-            let mut rng = Rng(seed * 0x9E37_79B9_7F4A_7C15);
+            let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
             let (a, b) = (rng.below(40), rng.below(40));
             let (old, new) = (random_records(&mut rng, a), random_records(&mut rng, b));
             let (so, sn) = (slots(&old), slots(&new));
