@@ -147,7 +147,16 @@ fn content_too_large(doc: &pdf_extract::Document, page: pdf_extract::ObjectId, c
     false
 }
 
-fn read_page(doc: &pdf_extract::Document, num: u32, id: pdf_extract::ObjectId) -> ReadPage {
+/// Pages are read in this many runs per thread: each run builds its fonts once for all its
+/// pages, and more runs than threads keep the threads busy when pages differ in cost.
+const PAGE_RUNS_PER_THREAD: usize = 4;
+
+fn read_page(
+    reader: &mut pdf_extract::PageReader,
+    doc: &pdf_extract::Document,
+    num: u32,
+    id: pdf_extract::ObjectId,
+) -> ReadPage {
     if content_too_large(doc, id, MAX_CONTENT_BYTES) {
         return ReadPage {
             glyphs: PageGlyphs {
@@ -162,9 +171,7 @@ fn read_page(doc: &pdf_extract::Document, num: u32, id: pdf_extract::ObjectId) -
         };
     }
     let mut c = Collector::new(MAX_GLYPHS_PER_PAGE);
-    let error = pdf_extract::output_doc_page(doc, &mut c, num)
-        .err()
-        .map(|e| e.to_string());
+    let error = reader.read(num, id, &mut c).err().map(|e| e.to_string());
     ReadPage {
         truncated: c.truncated,
         glyphs: c.page,
@@ -204,9 +211,18 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
             .iter()
             .any(|n| matches!(n, tagged::Node::Table { .. }))
     });
+    let runs = rayon::current_num_threads() * PAGE_RUNS_PER_THREAD;
     let read: Vec<ReadPage> = pages
-        .par_iter()
-        .map(|&(num, id)| read_page(&doc, num, id))
+        .par_chunks(pages.len().div_ceil(runs).max(1))
+        .map(|run| {
+            let mut reader = pdf_extract::PageReader::new(&doc);
+            run.iter()
+                .map(|&(num, id)| read_page(&mut reader, &doc, num, id))
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
         .collect();
     for (p, &(num, _)) in read.iter().zip(&pages) {
         if let Some(e) = &p.error {

@@ -1634,7 +1634,10 @@ fn make_colorspace<'a>(doc: &'a Document, name: &[u8], resources: &'a Dictionary
 }
 
 struct Processor<'a> {
-    font_table: HashMap<Vec<u8>, Rc<dyn PdfFont + 'a>>,
+    // portolan patch: fonts are keyed by the resource dictionary that names them as well as the
+    // name (a form XObject's /F1 is not the page's /F1), so that one Processor can read many
+    // pages and build each font once (see `PageReader`).
+    font_table: HashMap<(usize, Vec<u8>), Rc<dyn PdfFont + 'a>>,
     _none: PhantomData<&'a ()>,
 }
 
@@ -1803,7 +1806,8 @@ impl<'a> Processor<'a> {
                 "Tf" => {
                     let fonts: &Dictionary = get(&doc, resources, b"Font");
                     let name = operation.operands[0].as_name().unwrap();
-                    let font = self.font_table.entry(name.to_owned()).or_insert_with(|| make_font(doc, get::<&Dictionary>(doc, fonts, name))).clone();
+                    let key = (fonts as *const Dictionary as usize, name.to_owned());
+                    let font = self.font_table.entry(key).or_insert_with(|| make_font(doc, get::<&Dictionary>(doc, fonts, name))).clone();
                     {
                         /*let file = font.get_descriptor().and_then(|desc| desc.get_file());
                     if let Some(file) = file {
@@ -2516,14 +2520,34 @@ pub fn output_doc_page(doc: &Document, output: &mut dyn OutputDev, page_num: u32
     Ok(())
 }
 
+// portolan patch: reads pages one after the other with one Processor, so fonts (and their
+// ToUnicode maps) are built once for all the pages it reads, not once per page; and a page is
+// named by its object id, without building the page list for every page.
+pub struct PageReader<'a> {
+    doc: &'a Document,
+    p: Processor<'a>,
+}
+
+impl<'a> PageReader<'a> {
+    pub fn new(doc: &'a Document) -> PageReader<'a> {
+        PageReader { doc, p: Processor::new() }
+    }
+
+    /// Outputs page `page_num` (object `object_id`, as `Document::get_pages` gives it).
+    pub fn read(&mut self, page_num: u32, object_id: ObjectId, output: &mut dyn OutputDev) -> Result<(), OutputError> {
+        static EMPTY: std::sync::OnceLock<Dictionary> = std::sync::OnceLock::new();
+        let empty = EMPTY.get_or_init(Dictionary::new);
+        output_doc_inner(page_num, object_id, self.doc, &mut self.p, output, empty)
+    }
+}
+
 fn output_doc_inner<'a>(page_num: u32, object_id: ObjectId, doc: &'a Document, p: & mut Processor<'a>, output: &mut dyn OutputDev, empty_resources: &'a Dictionary) -> Result<(), OutputError> {
     let page_dict = doc.get_object(object_id).unwrap().as_dict().unwrap();
     dlog!("page {} {:?}", page_num, page_dict);
     // Font resource names (e.g. /F0) are only unique within a page's resource
     // dictionary; the same name can map to a different font on the next page.
-    // Reset the font cache per page so a stale entry from an earlier page isn't
-    // reused, which would decode text with the wrong font's ToUnicode CMap.
-    p.font_table.clear();
+    // portolan patch: the font table is keyed by the resource dictionary too, so it is kept
+    // from page to page (a font shared by the pages is built once).
     // XXX: Some pdfs lack a Resources directory
     let resources = get_inherited(doc, page_dict, b"Resources").unwrap_or(empty_resources);
     dlog!("resources {:?}", resources);
