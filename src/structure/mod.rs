@@ -201,6 +201,19 @@ fn continues_row(last: &[String], first: &[String]) -> bool {
             .all(|(f, l)| f.is_empty() || !l.is_empty())
 }
 
+/// Whether the last row of a page and the first row of the next, cell by cell, are the header
+/// ("Listener" / "(Process or Application Protocol)").
+fn splits_header(last: &[String], first: &[String], header: &[String]) -> bool {
+    if last.len() != header.len() || first.len() != header.len() {
+        return false;
+    }
+    let mut joined = last.to_vec();
+    join_cells(&mut joined, first);
+    last.iter().any(|c| !c.is_empty())
+        && first.iter().any(|c| !c.is_empty())
+        && header_key(&joined) == header_key(header)
+}
+
 fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
     let same_header = header_key(&prev.header) == header_key(&t.header);
     let headerless = !has_roles(&t.header) && t.header.len() == prev.header.len();
@@ -209,6 +222,18 @@ fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
         (TableBody::Grid(rows), TableBody::Grid(more)) if same_header => {
             let mut more = more.as_slice();
             let mut pages = pages.as_slice();
+            // a repeated header row broken by the page (its first line ends the page, the rest
+            // starts the next under the header the printer repeats): neither half is a row
+            if let (Some(last), Some(first)) = (rows.last(), more.first()) {
+                if splits_header(last, first, &prev.header) {
+                    rows.pop();
+                    if prev.row_pages.len() == rows.len() + 1 {
+                        prev.row_pages.pop();
+                    }
+                    more = &more[1..];
+                    pages = pages.get(1..).unwrap_or(&[]);
+                }
+            }
             // a row broken by the page: its rest on the next page has no first cell
             if let (Some(last), Some(first)) = (rows.last_mut(), more.first()) {
                 if continues_row(last, first) {

@@ -258,7 +258,13 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
     // header line (the header cells sit on their own baselines, or further apart)
     if first_data > 0 {
         let head = &lines[..first_data];
-        let body_lines = &lines[first_data..];
+        // a section row ("CTI Server settings (Side A and B)": one cell across the columns,
+        // alone on its band of the page) says nothing about where the columns are
+        let body_lines: Vec<&Line> = lines[first_data..]
+            .iter()
+            .copied()
+            .filter(|l| !section_row(l, &lines[first_data..], body))
+            .collect();
         let mut spans: Vec<(f64, f64)> = head
             .iter()
             .flat_map(|l| l.words.iter().map(|w| (w.x0, w.x1)))
@@ -304,7 +310,30 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
     let mut out = vec![x0];
     out.extend(edges);
     out.push(x1.max(reach) + 1.0);
+    // a first column that only section rows reach (they start left of the first header cell)
+    // is not a column
+    while out.len() > 2 {
+        let mut reached = lines
+            .iter()
+            .filter(|l| !l.text_between(out[0], out[1]).is_empty())
+            .peekable();
+        if reached.peek().is_some() && reached.all(|l| section_row(l, lines, body)) {
+            out.remove(1);
+        } else {
+            break;
+        }
+    }
     out
+}
+
+/// A line that is a row of its own across the columns: one chunk of words without a digit,
+/// with no other line within a line pitch above or below it.
+fn section_row(l: &Line, lines: &[&Line], body: f64) -> bool {
+    l.chunks(body, &[]).len() == 1
+        && !l.text().chars().any(|c| c.is_ascii_digit())
+        && !lines
+            .iter()
+            .any(|o| !std::ptr::eq(*o, l) && (o.y - l.y).abs() < 1.2 * body)
 }
 
 /// Rows of a run of lines without row rules. In each column, lines closer than the line pitch
@@ -395,7 +424,53 @@ fn row_groups<'a>(lines: &[&'a Line], cols: &[f64], body: f64) -> Vec<Vec<&'a Li
             out.push(g);
         }
     }
-    out
+    join_stray_cells(out, |l, c| in_col(l, c), ncols, pitch)
+}
+
+/// A row that holds one cell in a column other than the first ("Side A:" a little above
+/// "TCP 42027", its cell's lines spread wider than the pitch) is part of the nearer row above
+/// or below it, when that one is less than 1.5 line pitches away. The first two rows (a header,
+/// and a cell continued from the previous page under it) are never joined.
+fn join_stray_cells(
+    mut rows: Vec<Vec<&Line>>,
+    in_col: impl Fn(&Line, usize) -> bool,
+    ncols: usize,
+    pitch: f64,
+) -> Vec<Vec<&Line>> {
+    let stray = |g: &[&Line]| {
+        let cols: Vec<usize> = (0..ncols)
+            .filter(|&c| g.iter().any(|l| in_col(l, c)))
+            .collect();
+        cols.len() == 1 && cols[0] > 0
+    };
+    let mut i = 0;
+    while i < rows.len() {
+        // the first rows stay: the header, and a cell continued from the previous page
+        if i < 2 || !stray(&rows[i]) {
+            i += 1;
+            continue;
+        }
+        let (top, bottom) = (rows[i][0].y, rows[i][rows[i].len() - 1].y);
+        let up = (i > 0).then(|| top - rows[i - 1][rows[i - 1].len() - 1].y);
+        let down = rows.get(i + 1).map(|r| r[0].y - bottom);
+        let target = match (up, down) {
+            (Some(u), Some(d)) if d < u => Some((i + 1, d)),
+            (Some(u), _) => Some((i - 1, u)),
+            (None, Some(d)) => Some((i + 1, d)),
+            (None, None) => None,
+        };
+        match target {
+            Some((t, gap)) if gap < 1.5 * pitch => {
+                let g = rows.remove(i);
+                let t = if t > i { t - 1 } else { t };
+                rows[t].extend(g);
+                rows[t].sort_by(|a, b| a.y.total_cmp(&b.y));
+                i = t.max(i.saturating_sub(1));
+            }
+            _ => i += 1,
+        }
+    }
+    rows
 }
 
 /// The column a line starts in, when one of its words runs across a column edge with no glyph
@@ -435,7 +510,11 @@ fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>, body: f64) -> Vec<V
                     let (a, b) = (cols[c], cols[c + 1]);
                     let mut cell = String::new();
                     for l in &g {
-                        let t = match spanning(l, cols) {
+                        let whole = spanning(l, cols).or_else(|| {
+                            section_row(l, lines, body)
+                                .then(|| cols.windows(2).position(|w| l.x0 < w[1]).unwrap_or(0))
+                        });
+                        let t = match whole {
                             // a line that runs across column edges (a section row, a cell
                             // spanning columns) belongs to the column it starts in
                             Some(first) if first == c => l.text(),

@@ -208,8 +208,30 @@ pub fn lines_of(glyphs: &[&Glyph]) -> Vec<Line> {
     lines
 }
 
+/// Where a mark that wrapped onto a line of its own at `mx0` belongs: the line above whose
+/// cell starts where the mark does (a wrapped line starts at the cell's left edge), at the end
+/// of that cell's words; else the end of the line right above. (line, word) indexes.
+fn wrapped_mark_home(lines: &[Line], i: usize, mx0: f64) -> (usize, usize) {
+    let cur = &lines[i];
+    for j in (0..i).rev() {
+        let l = &lines[j];
+        if cur.y - l.y >= 1.6 * l.size {
+            break;
+        }
+        if let Some(k) = l.words.iter().position(|w| (w.x0 - mx0).abs() <= 1.5) {
+            let mut end = k;
+            while end + 1 < l.words.len() && l.words[end + 1].x0 - l.words[end].x1 < 0.5 * l.size {
+                end += 1;
+            }
+            return (j, end);
+        }
+    }
+    (i - 1, lines[i - 1].words.len().saturating_sub(1))
+}
+
 /// A footnote mark that wrapped onto a line of its own ("TCP 1433" / small raised "1") is the
-/// previous line's mark: smaller type, only digits or mark symbols, right under that line.
+/// mark of a line above: smaller type, only digits or mark symbols, right under that line, at
+/// the end of the cell it wrapped from.
 fn attach_wrapped_marks(lines: &mut Vec<Line>) {
     attach_raised_marks(lines);
     let mut i = 1;
@@ -235,7 +257,8 @@ fn attach_wrapped_marks(lines: &mut Vec<Line>) {
                 })
                 .collect();
             let (mx0, mx1) = (cur.x0, cur.x1);
-            if let Some(w) = lines[i - 1].words.last_mut() {
+            let (j, k) = wrapped_mark_home(lines, i, mx0);
+            if let Some(w) = lines[j].words.get_mut(k) {
                 w.push(&mark, mx0, mx1);
             }
             lines.remove(i);
