@@ -231,9 +231,21 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
         }
         close <= far
     };
+    // a header word that starts where two body lines or more start a word, with no body word
+    // across: a column of short cells in a table of long ones (one "Bidirectional" per row
+    // next to notes of ten lines), too few to count on their own
+    let anchored = |x: f64, n: usize| {
+        n >= 2
+            && crossed(x) == 0
+            && lines[..first_data]
+                .iter()
+                .any(|l| l.words.iter().any(|w| (w.x0 - x).abs() <= 1.5))
+    };
     let mut edges: Vec<f64> = starts
         .iter()
-        .filter(|(x, n)| *n >= need && *x > x0 + 2.0 && crossed(*x) <= 1 && spaced(*x))
+        .filter(|(x, n)| {
+            (*n >= need || anchored(*x, *n)) && *x > x0 + 2.0 && crossed(*x) <= 1 && spaced(*x)
+        })
         .map(|(x, _)| x - 0.5)
         .collect();
     // gutters no word crosses (centred and right-aligned columns)
@@ -424,7 +436,63 @@ fn row_groups<'a>(lines: &[&'a Line], cols: &[f64], body: f64) -> Vec<Vec<&'a Li
             out.push(g);
         }
     }
+    let out: Vec<Vec<&Line>> = out
+        .into_iter()
+        .flat_map(|g| split_at_first_cells(g, &in_col, ncols, pitch))
+        .collect();
     join_stray_cells(out, |l, c| in_col(l, c), ncols, pitch)
+}
+
+/// Rows whose cells are centred vertically with no padding between them run into each other;
+/// the first column still shows them apart: one cell per row there, its blocks separated by
+/// more than a line pitch. Such a row is cut where the lines between two blocks of the first
+/// column are furthest apart, when that gap is a line pitch or more and both parts fill two
+/// columns or more.
+fn split_at_first_cells<'a>(
+    g: Vec<&'a Line>,
+    in_col: &impl Fn(&Line, usize) -> bool,
+    ncols: usize,
+    pitch: f64,
+) -> Vec<Vec<&'a Line>> {
+    if ncols < 2 {
+        return vec![g];
+    }
+    let firsts: Vec<usize> = (0..g.len()).filter(|&i| in_col(g[i], 0)).collect();
+    // where a new block of the first column starts
+    let starts: Vec<usize> = firsts
+        .windows(2)
+        .filter(|w| g[w[1]].y - g[w[0]].y > 1.12 * pitch)
+        .map(|w| w[1])
+        .collect();
+    let filled = |part: &[&Line]| {
+        (0..ncols)
+            .filter(|&c| part.iter().any(|l| in_col(l, c)))
+            .count()
+    };
+    let mut out = Vec::new();
+    let mut from = 0;
+    for s in starts {
+        // the widest gap between the previous block of the first column and this one
+        let prev = firsts.iter().copied().filter(|&i| i < s).max().unwrap_or(from);
+        let Some(cut) = (prev + 1..=s)
+            .filter(|&i| i > from)
+            .max_by(|&a, &b| {
+                let (ga, gb) = (g[a].y - g[a - 1].y, g[b].y - g[b - 1].y);
+                ga.total_cmp(&gb).then(b.cmp(&a))
+            })
+        else {
+            continue;
+        };
+        if g[cut].y - g[cut - 1].y >= 0.95 * pitch
+            && filled(&g[from..cut]) >= 2
+            && filled(&g[cut..]) >= 2
+        {
+            out.push(g[from..cut].to_vec());
+            from = cut;
+        }
+    }
+    out.push(g[from..].to_vec());
+    out
 }
 
 /// A row that holds one cell in a column other than the first ("Side A:" a little above
