@@ -231,15 +231,19 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
         }
         close <= far
     };
-    // a header word that starts where two body lines or more start a word, with no body word
-    // across: a column of short cells in a table of long ones (one "Bidirectional" per row
-    // next to notes of ten lines), too few to count on their own
+    // a header word that starts where a body line starts a word, with no word of the header
+    // or the body across: a column of short cells in a table of long ones (one "Bidirectional"
+    // per row next to notes of ten lines), or a table of one row, too few to count on their own
+    let head = &lines[..first_data];
     let anchored = |x: f64, n: usize| {
-        n >= 2
+        n >= 1
             && crossed(x) == 0
-            && lines[..first_data]
+            && head
                 .iter()
                 .any(|l| l.words.iter().any(|w| (w.x0 - x).abs() <= 1.5))
+            && !head
+                .iter()
+                .any(|l| l.words.iter().any(|w| w.x0 < x - 1.0 && w.x1 > x + 1.0))
     };
     let mut edges: Vec<f64> = starts
         .iter()

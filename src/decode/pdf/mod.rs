@@ -495,6 +495,26 @@ fn is_page_number(t: &str) -> bool {
         || k.contains("# of #")
 }
 
+/// Which lines of a page may be running headers and footers: those in the top or bottom band,
+/// but for a top line that a chain of lines, each closer to the next than 1.5 times its size,
+/// joins to the body (the first line of a table head repeated at the top of every page is the
+/// table's). Page numbers sit close under the last line, so the bottom band has no such chain.
+fn margin_lines(lines: &[Line], in_band: impl Fn(&Line) -> bool) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by(|&a, &b| lines[a].y.total_cmp(&lines[b].y));
+    let mut margin: Vec<bool> = lines.iter().map(&in_band).collect();
+    let close = |a: &Line, b: &Line| (b.y - a.y).abs() < 1.5 * a.size.max(b.size);
+    // the top band, upwards from the body
+    for k in (0..order.len().saturating_sub(1)).rev() {
+        let (i, next) = (order[k], order[k + 1]);
+        if margin[i] && !margin[next] && lines[i].y < lines[next].y && close(&lines[i], &lines[next])
+        {
+            margin[i] = false;
+        }
+    }
+    margin
+}
+
 /// Blocks from page layout (untagged PDFs).
 fn layout_blocks(read: &[ReadPage]) -> Vec<Block> {
     let page_lines: Vec<Vec<Line>> = read
@@ -506,13 +526,19 @@ fn layout_blocks(read: &[ReadPage]) -> Vec<Block> {
         .collect();
     // running headers and footers: margin lines that repeat on two pages or more (page numbers
     // aside), or that are only a page number
-    let margin = |p: &PageGlyphs, l: &Line| l.y < p.height * 0.085 || l.y > p.height * 0.925;
+    let in_band = |p: &PageGlyphs, l: &Line| l.y < p.height * 0.085 || l.y > p.height * 0.925;
+    let margins: Vec<Vec<bool>> = read
+        .iter()
+        .zip(&page_lines)
+        .map(|(p, lines)| margin_lines(lines, |l| in_band(&p.glyphs, l)))
+        .collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (p, lines) in read.iter().zip(&page_lines) {
+    for (lines, margin) in page_lines.iter().zip(&margins) {
         let mut keys: Vec<String> = lines
             .iter()
-            .filter(|l| margin(&p.glyphs, l))
-            .map(|l| furniture_key(&l.text()))
+            .zip(margin)
+            .filter(|(_, m)| **m)
+            .map(|(l, _)| furniture_key(&l.text()))
             .collect();
         keys.sort();
         keys.dedup();
@@ -521,20 +547,22 @@ fn layout_blocks(read: &[ReadPage]) -> Vec<Block> {
         }
     }
     let multi_page = read.len() > 1;
-    let body_lines: Vec<Vec<Line>> = read
-        .iter()
-        .zip(page_lines)
-        .map(|(p, lines)| {
+    let body_lines: Vec<Vec<Line>> = page_lines
+        .into_iter()
+        .zip(&margins)
+        .map(|(lines, margin)| {
             lines
                 .into_iter()
-                .filter(|l| {
-                    if !margin(&p.glyphs, l) {
+                .zip(margin)
+                .filter(|(l, m)| {
+                    if !**m {
                         return true;
                     }
                     let t = l.text();
                     let repeated = multi_page && seen.get(&furniture_key(&t)).copied() > Some(1);
                     !(repeated || is_page_number(&t))
                 })
+                .map(|(l, _)| l)
                 .collect()
         })
         .collect();
