@@ -161,6 +161,10 @@ pub fn join_words<'a>(words: impl Iterator<Item = &'a Word>) -> String {
     s
 }
 
+/// A footnote mark is set smaller than the text it follows: at most this share of its size
+/// (WeasyPrint's `<sup>` is 0.89 of the text, LibreOffice's and Chromium's about 0.58-0.83).
+const MARK_SIZE: f64 = 0.95;
+
 fn superscript(c: char) -> Option<char> {
     Some(match c {
         '0' => '⁰',
@@ -192,8 +196,13 @@ pub fn lines_of(glyphs: &[&Glyph]) -> Vec<Line> {
     let mut anchor_size = 0.0;
     for g in gs {
         let same_type = g.size >= 0.85 * anchor_size && anchor_size >= 0.85 * g.size;
+        // smaller type below the line's baseline is not the line's: a superscript raised above
+        // the line under it, in another column ("42027" with its "¹" level with the next
+        // column's text)
+        let lowered_mark = g.size < MARK_SIZE * anchor_size && g.y - anchor > 0.15 * g.size;
         let joins = !clusters.is_empty()
             && g.y - anchor <= 0.25 * g.size
+            && !lowered_mark
             && (same_type || g.y - anchor < 0.05 * g.size);
         if joins {
             clusters.last_mut().expect("a cluster").push(g);
@@ -404,7 +413,7 @@ fn attach_raised_marks(lines: &mut Vec<Line>) {
             };
             let found = (i + 1..lines.len())
                 .take_while(|&j| lines[j].y - cur.y < 0.7 * lines[j].size)
-                .filter(|&j| cur.size < 0.85 * lines[j].size)
+                .filter(|&j| cur.size < MARK_SIZE * lines[j].size)
                 .find_map(near);
             match found {
                 Some((j, k, before)) => targets.push((j, k, m.clone(), before)),
