@@ -76,7 +76,29 @@ pub fn take_marks(s: &str) -> (String, Vec<Mark>) {
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = true;
-    // NFKC leaves ASCII as it is: skip the normalizer for the common case
+    // NFKC leaves ASCII as it is: skip the normalizer for the common case. A superscript digit
+    // after a letter or digit is a footnote mark whoever folds the text (`TCP 1433¹` must never
+    // read as 14331): it becomes a space before NFKC could make it a digit.
+    let unmarked: String;
+    let s = if s.is_ascii() {
+        s
+    } else {
+        let (mut prev, mut in_mark) = (' ', false);
+        unmarked = s
+            .chars()
+            .map(|c| {
+                let sup = superscript_digit(c).is_some();
+                in_mark = sup && (in_mark || prev.is_alphanumeric());
+                prev = c;
+                if in_mark {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        &unmarked
+    };
     let chars: Box<dyn Iterator<Item = char>> = if s.is_ascii() {
         Box::new(s.chars())
     } else {
@@ -224,6 +246,11 @@ mod tests {
         assert_eq!(m, vec!["1"]);
         // what plain NFKC would have done
         assert_eq!("TCP 1433¹".nfkc().collect::<String>(), "TCP 14331");
+        // fold alone never glues a mark onto a number either (text folded before its marks
+        // are taken, such as a data row read as a header)
+        assert_eq!(fold("TCP 1433¹²"), "TCP 1433");
+        assert_eq!(fold("Bidirectional¹ 80"), "Bidirectional 80");
+        assert_eq!(fold("¹The ports"), "1The ports");
     }
 
     #[test]

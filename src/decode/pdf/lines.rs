@@ -194,21 +194,28 @@ pub fn lines_of(glyphs: &[&Glyph]) -> Vec<Line> {
     let mut clusters: Vec<Vec<&Glyph>> = Vec::new();
     let mut anchor = f64::NEG_INFINITY;
     let mut anchor_size = 0.0;
+    let mut cluster_max: f64 = 0.0;
     for g in gs {
         let same_type = g.size >= 0.85 * anchor_size && anchor_size >= 0.85 * g.size;
         // smaller type below the line's baseline is not the line's: a superscript raised above
         // the line under it, in another column ("42027" with its "¹" level with the next
         // column's text)
         let lowered_mark = g.size < MARK_SIZE * anchor_size && g.y - anchor > 0.15 * g.size;
+        // and a line of marks only so far does not take larger text a little below it: the
+        // marks are raised over a line further down (a cell centred lower than its row)
+        let under_marks = cluster_max < MARK_SIZE * g.size && g.y - anchor > 0.05 * g.size;
         let joins = !clusters.is_empty()
             && g.y - anchor <= 0.25 * g.size
             && !lowered_mark
+            && !under_marks
             && (same_type || g.y - anchor < 0.05 * g.size);
         if joins {
             clusters.last_mut().expect("a cluster").push(g);
+            cluster_max = cluster_max.max(g.size);
         } else {
             anchor = g.y;
             anchor_size = g.size;
+            cluster_max = g.size;
             clusters.push(vec![g]);
         }
     }
