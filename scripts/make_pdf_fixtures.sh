@@ -3,6 +3,7 @@
 #
 #   fixtures/pdf/<stem>.chromium.pdf     Chromium headless print-to-PDF (tagged: StructTreeRoot)
 #   fixtures/pdf/<stem>.libreoffice.pdf  LibreOffice Writer (untagged)
+#   fixtures/pdf/<stem>.weasyprint.pdf   WeasyPrint (untagged)
 #   fixtures/pdf/<stem>.<producer>.pdf.meta.toml   copy of the source's sidecar
 #
 # and the broken PDFs for the decoder's error tests (kept out of fixtures/ so that the main run
@@ -12,7 +13,8 @@
 #   bombs bomb_{chain,tounicode,objstm}.pdf
 #
 # The tests never run this script; its outputs are committed. It needs chromium, soffice
-# (LibreOffice), qpdf, poppler-utils, python3 and fonts-noto-cjk (Debian packages).
+# (LibreOffice), qpdf, poppler-utils, python3 and fonts-noto-cjk (Debian packages), and
+# weasyprint (PyPI).
 #
 # usage: scripts/make_pdf_fixtures.sh
 #
@@ -49,7 +51,7 @@ SOURCES=(
 OUT=fixtures/pdf
 BAD=tests/data/bad-pdf
 
-for tool in chromium soffice qpdf pdfinfo pdftotext pdffonts python3; do
+for tool in chromium soffice weasyprint qpdf pdfinfo pdftotext pdffonts python3; do
   command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
 done
 
@@ -150,10 +152,16 @@ libreoffice_pdf() {
   mv "$WORK/lo/$stem.pdf" "$pdf"
 }
 
+# WeasyPrint (PyPI: pip install weasyprint): CSS paged media, no padding between cells unless
+# the page sets it, cells centred vertically.
+weasyprint_pdf() {
+  weasyprint --quiet --base-url "$ROOT/fixtures/html/" "$1" "$2"
+}
+
 for src in "${SOURCES[@]}"; do
   stem=$(basename "$src" .html)
   copy=$(print_copy "$src")
-  for producer in chromium libreoffice; do
+  for producer in chromium libreoffice weasyprint; do
     pdf="$OUT/$stem.$producer.pdf"
     echo "$pdf"
     "${producer}_pdf" "$copy" "$pdf"
@@ -324,6 +332,7 @@ esac
 # them in known_gap_pdfs_do_not_fall_back).
 GAPS=tests/data/pdf-known-gaps
 mkdir -p "$GAPS"
-for stem in finesse_ja.libreoffice; do
+for stem in finesse_ja.libreoffice finesse_en.weasyprint finesse_ja.weasyprint \
+    contacthub_long_en.weasyprint edgeproxy_layout_en.weasyprint; do
   mv "$OUT/$stem.pdf" "$OUT/$stem.pdf.meta.toml" "$GAPS/"
 done
