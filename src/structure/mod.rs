@@ -214,8 +214,26 @@ fn splits_header(last: &[String], first: &[String], header: &[String]) -> bool {
         && header_key(&joined) == header_key(header)
 }
 
+/// Whether every non-empty cell of `row` (half of them or more) begins its header cell: a
+/// header repeated in the body, cut short by the page ("Remote Device (Process or").
+fn header_fragment(row: &[String], header: &[String]) -> bool {
+    let (r, h) = (header_key(row), header_key(header));
+    r.len() == h.len()
+        && r.iter().filter(|c| !c.is_empty()).count() * 2 >= r.len()
+        && r.iter().zip(&h).all(|(a, b)| b.starts_with(a.as_str()))
+}
+
+/// Whether `next` is `header` repeated, its cells perhaps followed by the rest of a header row
+/// broken by the page ("Remote Device (Process or Application Protocol) Application Protocol)").
+fn repeats_header(header: &[String], next: &[String]) -> bool {
+    let (h, n) = (header_key(header), header_key(next));
+    h.len() == n.len()
+        && h.iter().any(|c| !c.is_empty())
+        && h.iter().zip(&n).all(|(a, b)| b.starts_with(a.as_str()))
+}
+
 fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
-    let same_header = header_key(&prev.header) == header_key(&t.header);
+    let same_header = repeats_header(&prev.header, &t.header);
     let headerless = !has_roles(&t.header) && t.header.len() == prev.header.len();
     let pages = row_pages_of(t);
     match (&mut prev.body, &t.body) {
@@ -234,6 +252,16 @@ fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
                     pages = pages.get(1..).unwrap_or(&[]);
                 }
             }
+            // or only its first part ends the page, the next starting with the header repeated
+            if rows
+                .last()
+                .is_some_and(|last| header_fragment(last, &prev.header))
+            {
+                rows.pop();
+                if prev.row_pages.len() == rows.len() + 1 {
+                    prev.row_pages.pop();
+                }
+            }
             // a row broken by the page: its rest on the next page has no first cell
             if let (Some(last), Some(first)) = (rows.last_mut(), more.first()) {
                 if continues_row(last, first) {
@@ -244,6 +272,22 @@ fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
             }
             if prev.row_pages.len() == rows.len() && pages.len() == more.len() {
                 prev.row_pages.extend_from_slice(pages);
+            } else {
+                prev.row_pages.clear();
+            }
+            rows.extend(more.iter().cloned());
+            true
+        }
+        // a repeated header row broken by the page, its rest read as the next page's header
+        (TableBody::Grid(rows), TableBody::Grid(more))
+            if rows
+                .last()
+                .is_some_and(|last| splits_header(last, &t.header, &prev.header)) =>
+        {
+            rows.pop();
+            if prev.row_pages.len() == rows.len() + 1 && pages.len() == more.len() {
+                prev.row_pages.pop();
+                prev.row_pages.extend(pages);
             } else {
                 prev.row_pages.clear();
             }

@@ -252,6 +252,57 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
         })
         .map(|(x, _)| x - 0.5)
         .collect();
+    // the body without its section rows, which run across the columns
+    let plain: Vec<&Line> = lines[first_data..]
+        .iter()
+        .copied()
+        .filter(|l| !section_row(l, &lines[first_data..], body))
+        .collect();
+    let crossed_plain = |x: f64| {
+        plain.iter().any(|l| {
+            l.words
+                .iter()
+                .any(|w| w.x0 < x - 1.0 && w.x1 > x + 1.0 && !w.breaks_near(x, 1.5))
+        })
+    };
+    // left edges of a header whose cells are set flush left, several lines each: where three
+    // header lines or more start a word, and no word of the header or the body runs across
+    // (columns without padding, whose gutters are narrower than a word space; the columns
+    // under them may be empty in every row)
+    if first_data > 0 {
+        // (a section row before the first number is not header either)
+        let head: Vec<&Line> = head
+            .iter()
+            .copied()
+            .filter(|l| !section_row(l, lines, body))
+            .collect();
+        let mut hx: Vec<f64> = head
+            .iter()
+            .flat_map(|l| l.words.iter().map(|w| w.x0))
+            .collect();
+        hx.sort_by(f64::total_cmp);
+        let mut k = 0;
+        while k < hx.len() {
+            let j = k + hx[k..].iter().take_while(|x| **x - hx[k] <= 1.5).count();
+            let x = hx[k];
+            let lines_there = head
+                .iter()
+                .filter(|l| l.words.iter().any(|w| (w.x0 - x).abs() <= 1.5))
+                .count();
+            let across_head = head
+                .iter()
+                .any(|l| l.words.iter().any(|w| w.x0 < x - 1.0 && w.x1 > x + 1.0));
+            if lines_there >= 3
+                && x > x0 + 2.0
+                && !across_head
+                && !crossed_plain(x)
+                && !edges.iter().any(|e| (x - 0.5 - *e).abs() < 2.0)
+            {
+                edges.push(x - 0.5);
+            }
+            k = j;
+        }
+    }
     // gutters no word crosses (centred and right-aligned columns)
     let mut spans: Vec<(f64, f64)> = lines
         .iter()
@@ -477,14 +528,16 @@ fn split_at_first_cells<'a>(
     let mut from = 0;
     for s in starts {
         // the widest gap between the previous block of the first column and this one
-        let prev = firsts.iter().copied().filter(|&i| i < s).max().unwrap_or(from);
-        let Some(cut) = (prev + 1..=s)
-            .filter(|&i| i > from)
-            .max_by(|&a, &b| {
-                let (ga, gb) = (g[a].y - g[a - 1].y, g[b].y - g[b - 1].y);
-                ga.total_cmp(&gb).then(b.cmp(&a))
-            })
-        else {
+        let prev = firsts
+            .iter()
+            .copied()
+            .filter(|&i| i < s)
+            .max()
+            .unwrap_or(from);
+        let Some(cut) = (prev + 1..=s).filter(|&i| i > from).max_by(|&a, &b| {
+            let (ga, gb) = (g[a].y - g[a - 1].y, g[b].y - g[b - 1].y);
+            ga.total_cmp(&gb).then(b.cmp(&a))
+        }) else {
             continue;
         };
         if g[cut].y - g[cut - 1].y >= 0.95 * pitch

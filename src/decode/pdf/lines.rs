@@ -260,7 +260,7 @@ fn attach_wrapped_marks(lines: &mut Vec<Line>) {
                 .chars()
                 .all(|c| c.is_ascii_digit() || "*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰".contains(c));
         if is_mark
-            && cur.size < 0.85 * prev.size
+            && cur.size < MARK_SIZE * prev.size
             && cur.y - prev.y < 1.6 * prev.size
             && cur.words.len() == 1
         {

@@ -507,7 +507,10 @@ fn margin_lines(lines: &[Line], in_band: impl Fn(&Line) -> bool) -> Vec<bool> {
     // the top band, upwards from the body
     for k in (0..order.len().saturating_sub(1)).rev() {
         let (i, next) = (order[k], order[k + 1]);
-        if margin[i] && !margin[next] && lines[i].y < lines[next].y && close(&lines[i], &lines[next])
+        if margin[i]
+            && !margin[next]
+            && lines[i].y < lines[next].y
+            && close(&lines[i], &lines[next])
         {
             margin[i] = false;
         }
