@@ -280,7 +280,7 @@ fn pdf_versions_give_the_same_records_as_html_versions() {
 }
 
 /// PDFs whose layout portolan does not yet read right: the LibreOffice print of the Japanese
-/// Finesse chapter (tables whose listener column is read empty, a table lost) and three of the
+/// Finesse chapter (tables whose listener column is read empty, a table lost) and two of the
 /// five WeasyPrint prints (columns without padding between them, multi-line headers read into
 /// one cell). They are kept out of fixtures/ (no golden file records a wrong reading) and
 /// measured here: how many of the HTML version's records come out exactly (at least), and that

@@ -107,7 +107,7 @@ pub fn collect_tables(doc: &Document, cells: &dyn CellClassifier) -> Vec<FoundTa
         };
         if adjacent && t.caption.is_none() {
             if let Some(prev) = out.last_mut() {
-                if merge_into(prev, t) {
+                if merge_into(prev, t, cells) {
                     prev.blocks.push(bi);
                     continue;
                 }
@@ -232,9 +232,13 @@ fn repeats_header(header: &[String], next: &[String]) -> bool {
         && h.iter().zip(&n).all(|(a, b)| b.starts_with(a.as_str()))
 }
 
-fn merge_into(prev: &mut FoundTable, t: &Table) -> bool {
+fn merge_into(prev: &mut FoundTable, t: &Table, cells: &dyn CellClassifier) -> bool {
     let same_header = repeats_header(&prev.header, &t.header);
-    let headerless = !has_roles(&t.header) && t.header.len() == prev.header.len();
+    // a fragment without a header: its first row names no column, or holds ports where the
+    // table's header holds none ("SQL Server (reporting) | TCP 1433" names a host, but is a row)
+    let ports_in = |h: &[String]| h.iter().any(|c| !cells.port_starts(c).is_empty());
+    let headerless = t.header.len() == prev.header.len()
+        && (!has_roles(&t.header) || ports_in(&t.header) && !ports_in(&prev.header));
     let pages = row_pages_of(t);
     match (&mut prev.body, &t.body) {
         (TableBody::Grid(rows), TableBody::Grid(more)) if same_header => {
