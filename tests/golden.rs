@@ -292,11 +292,6 @@ fn known_gap_pdfs_do_not_fall_back() {
         ("finesse_ja.libreoffice.pdf", "html/finesse_ja.html", 9),
         ("finesse_ja.weasyprint.pdf", "html/finesse_ja.html", 12),
         (
-            "contacthub_long_en.weasyprint.pdf",
-            "html/contacthub_long_en.html",
-            30,
-        ),
-        (
             "edgeproxy_layout_en.weasyprint.pdf",
             "html/edgeproxy_layout_en.html",
             24,
