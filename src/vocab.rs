@@ -87,7 +87,15 @@ fn automaton(patterns: &[String]) -> Option<AhoCorasick> {
     if patterns.is_empty() {
         return None;
     }
-    Some(AhoCorasick::new(patterns).expect("vocabulary phrases build an automaton"))
+    // a contiguous NFA: the DFA the default picks for a few hundred phrases took most of a
+    // process's start-up to build (every PDF worker builds them), and matches short keys no
+    // faster
+    Some(
+        AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .build(patterns)
+            .expect("vocabulary phrases build an automaton"),
+    )
 }
 
 fn wordy(p: &str) -> bool {
