@@ -52,7 +52,18 @@ shared:
 fuzz TARGET="decode_text" SECS="60":
     #!/usr/bin/env bash
     set -euo pipefail
-    mkdir -p fuzz/work/{{TARGET}} fuzz/logs
+    mkdir -p fuzz/work/{{TARGET}} fuzz/corpus/{{TARGET}} fuzz/logs
+    # seeds: the fixtures of the target's format (fuzz/corpus/TARGET holds only seeds found
+    # nowhere else)
+    case {{TARGET}} in
+      decode_text) exts="txt text" ;; decode_markdown) exts="md markdown" ;;
+      decode_html) exts="html htm" ;; decode_asciidoc) exts="adoc asciidoc" ;;
+      decode_rst) exts="rst rest" ;; decode_csv) exts="csv tsv" ;; decode_pdf) exts="pdf" ;;
+      *) exts="" ;;
+    esac
+    for e in $exts; do
+        find fixtures -type f -name "*.$e" -exec cp -n {} fuzz/work/{{TARGET}}/ \;
+    done
     cd fuzz
     RAYON_NUM_THREADS=1 PORTOLAN_FUZZ_PANIC_DIR=artifacts/{{TARGET}}/foreign \
         nice -n 10 cargo +nightly fuzz run {{TARGET}} work/{{TARGET}} corpus/{{TARGET}} -- \
