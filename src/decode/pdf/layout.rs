@@ -7,7 +7,7 @@
 //! empty cell stays empty.
 
 use super::glyphs::Rule;
-use super::lines::{needs_space, Line};
+use super::lines::{needs_space, Line, Word};
 use crate::decode::text::{is_caption, note_marker};
 use crate::vocab::vocab;
 
@@ -160,6 +160,20 @@ fn ruled_regions(rules: &[Rule]) -> Vec<Region> {
     out
 }
 
+/// Whether a word runs across x: through it, not ending or starting there, and with no glyph
+/// boundary there (CJK cells filled to their edges touch without a gap).
+fn runs_across(w: &Word, x: f64) -> bool {
+    w.x0 < x - 1.0 && w.x1 > x + 1.0 && !w.breaks_near(x, 1.5)
+}
+
+/// How many of `lines` have a word that runs across x.
+fn lines_across(lines: &[&Line], x: f64) -> usize {
+    lines
+        .iter()
+        .filter(|l| l.words.iter().any(|w| runs_across(w, x)))
+        .count()
+}
+
 /// Column boundaries of a run of lines. Two signals: left edges where many lines start a word
 /// at the same x (cells are mostly left-aligned, and the gutter between columns can be
 /// narrower than a space when cells have no padding), and gutters that no word crosses in any
@@ -201,18 +215,8 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
         .filter(|l| l.chunks(body, &[]).len() >= 2)
         .count();
     let need = 2.max(multis / 4);
-    // a word runs across x, unless a glyph boundary is there (CJK cells filled to the edge)
     // (on the body: header cells filled to their edges run into each other)
-    let crossed = |x: f64| {
-        lines[first_data..]
-            .iter()
-            .filter(|l| {
-                l.words
-                    .iter()
-                    .any(|w| w.x0 < x - 1.0 && w.x1 > x + 1.0 && !w.breaks_near(x, 1.5))
-            })
-            .count()
-    };
+    let crossed = |x: f64| lines_across(&lines[first_data..], x);
     // words that start at x only one space after the word before them are the second word of
     // a cell ("TCP 9443" in every row), not a column
     let spaced = |x: f64| {
@@ -252,19 +256,14 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
         })
         .map(|(x, _)| x - 0.5)
         .collect();
-    // the body without its section rows, which run across the columns
+    // the body without its section rows ("CTI Server settings (Side A and B)": one cell
+    // across the columns, alone on its band of the page)
     let plain: Vec<&Line> = lines[first_data..]
         .iter()
         .copied()
         .filter(|l| !section_row(l, &lines[first_data..], body))
         .collect();
-    let crossed_plain = |x: f64| {
-        plain.iter().any(|l| {
-            l.words
-                .iter()
-                .any(|w| w.x0 < x - 1.0 && w.x1 > x + 1.0 && !w.breaks_near(x, 1.5))
-        })
-    };
+    let crossed_plain = |x: f64| lines_across(&plain, x) > 0;
     // left edges of a header whose cells are set flush left, several lines each: where three
     // header lines or more start a word, and no word of the header or the body runs across
     // (columns without padding, whose gutters are narrower than a word space; the columns
@@ -325,13 +324,8 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
     // header line (the header cells sit on their own baselines, or further apart)
     if first_data > 0 {
         let head = &lines[..first_data];
-        // a section row ("CTI Server settings (Side A and B)": one cell across the columns,
-        // alone on its band of the page) says nothing about where the columns are
-        let body_lines: Vec<&Line> = lines[first_data..]
-            .iter()
-            .copied()
-            .filter(|l| !section_row(l, &lines[first_data..], body))
-            .collect();
+        // section rows say nothing about where the columns are
+        let body_lines = &plain;
         let mut spans: Vec<(f64, f64)> = head
             .iter()
             .flat_map(|l| l.words.iter().map(|w| (w.x0, w.x1)))
@@ -605,7 +599,7 @@ fn spanning(l: &Line, cols: &[f64]) -> Option<usize> {
     let crosses = l.words.iter().any(|w| {
         inner
             .iter()
-            .any(|&e| w.x0 < e - 1.0 && w.x1 > e + 1.0 && !w.breaks_near(e, 1.5))
+            .any(|&e| runs_across(w, e))
     });
     crosses.then(|| cols.windows(2).position(|w| l.x0 < w[1]).unwrap_or(0))
 }
