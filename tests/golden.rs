@@ -279,9 +279,7 @@ fn pdf_versions_give_the_same_records_as_html_versions() {
     }
 }
 
-/// PDFs whose layout portolan does not yet read right: the LibreOffice print of the Japanese
-/// Finesse chapter (tables whose listener column is read empty, a table lost) and two of the
-/// five WeasyPrint prints (columns without padding between them, multi-line headers read into
+/// PDFs whose layout portolan does not yet read right: two of the five WeasyPrint prints (columns without padding between them, multi-line headers read into
 /// one cell). They are kept out of fixtures/ (no golden file records a wrong reading) and
 /// measured here: how many of the HTML version's records come out exactly (at least), and that
 /// no port number is invented.
@@ -289,7 +287,6 @@ fn pdf_versions_give_the_same_records_as_html_versions() {
 fn known_gap_pdfs_do_not_fall_back() {
     let inputs = fixtures();
     for (pdf, html, at_least) in [
-        ("finesse_ja.libreoffice.pdf", "html/finesse_ja.html", 9),
         ("finesse_ja.weasyprint.pdf", "html/finesse_ja.html", 12),
         (
             "edgeproxy_layout_en.weasyprint.pdf",
