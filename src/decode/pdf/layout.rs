@@ -596,11 +596,10 @@ fn join_stray_cells(
 /// boundary there (text spanning columns, not two cells touching).
 fn spanning(l: &Line, cols: &[f64]) -> Option<usize> {
     let inner = &cols[1..cols.len().saturating_sub(1)];
-    let crosses = l.words.iter().any(|w| {
-        inner
-            .iter()
-            .any(|&e| runs_across(w, e))
-    });
+    let crosses = l
+        .words
+        .iter()
+        .any(|w| inner.iter().any(|&e| runs_across(w, e)));
     crosses.then(|| cols.windows(2).position(|w| l.x0 < w[1]).unwrap_or(0))
 }
 
