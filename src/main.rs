@@ -2,6 +2,7 @@
 
 mod cli;
 
+
 fn main() {
     std::process::exit(cli::run());
 }

@@ -598,18 +598,17 @@ fn a_pdf_worker_ends_when_its_parent_is_killed() {
     assert!(!alive(pid), "the worker outlived its parent");
 }
 
-/// A PDF that keeps its worker busy past its CPU-time limit (2,000 pages of 50 text operators
-/// each: seconds of work in little memory) fails alone with that reason, while the wall-clock
-/// limit is far away.
+/// A PDF that keeps its worker busy past its CPU-time limit (2,000 pages that each run one
+/// content stream of 20,000 graphics-state operators and a line of text: seconds of work in
+/// little memory) fails alone with that reason, while the wall-clock limit is far away.
 #[test]
 fn a_pdf_over_its_cpu_time_limit_fails_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let docs = docs_with_good(tmp.path());
     const PAGES: usize = 2000;
     let content = [
-        b"BT /F1 1 Tf ".as_slice(),
-        &b"1 0 Td (a) Tj ".repeat(50),
-        b"ET",
+        b"q 1 0 0 1 0 0 cm Q ".repeat(20_000).as_slice(),
+        b"BT /F1 1 Tf 1 0 Td (a) Tj ET",
     ]
     .concat();
     let kids: Vec<String> = (0..PAGES).map(|i| format!("{} 0 R", i + 5)).collect();

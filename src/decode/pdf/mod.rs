@@ -689,6 +689,47 @@ fn split_header(mut rows: Vec<Vec<String>>) -> (Vec<String>, Vec<Vec<String>>) {
 mod tests {
     use super::*;
 
+    /// The content-stream reader of the vendored pdf-extract (content_lexer.rs) gives the
+    /// operations lopdf's parser gives, on every page of every PDF fixture and every form they
+    /// draw (and its own unit tests cover what lopdf gives up on).
+    #[test]
+    fn content_lexer_reads_every_fixture_as_lopdf_does() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pdf");
+        let mut pdfs: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .collect();
+        pdfs.sort();
+        assert!(pdfs.len() >= 10, "{} PDF fixtures", pdfs.len());
+        let mut streams = 0;
+        for path in pdfs {
+            let doc = load(&std::fs::read(&path).unwrap()).unwrap();
+            let contents: std::collections::HashSet<pdf_extract::ObjectId> = doc
+                .get_pages()
+                .values()
+                .flat_map(|&p| doc.get_page_contents(p))
+                .collect();
+            for (id, o) in doc.objects.iter() {
+                let Ok(stream) = o.as_stream() else { continue };
+                let is_form = stream.dict.get(b"Subtype").and_then(|s| s.as_name()).ok()
+                    == Some(&b"Form"[..]);
+                if !is_form && !contents.contains(id) {
+                    continue;
+                }
+                let data = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+                let ours = pdf_extract::content_lexer::operations(&data);
+                let theirs = pdf_extract::content::Content::decode(&data).unwrap().operations;
+                assert_eq!(ours.len(), theirs.len(), "{}", path.display());
+                for (a, b) in ours.iter().zip(&theirs) {
+                    assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", path.display());
+                }
+                streams += 1;
+            }
+        }
+        assert!(streams >= 30, "{streams} content streams compared");
+    }
+
     #[test]
     fn page_numbers_and_keys() {
         assert!(is_page_number("Página 3"));

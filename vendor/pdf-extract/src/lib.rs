@@ -4,7 +4,6 @@ extern crate lopdf;
 
 use adobe_cmap_parser::{ByteMapping, CodeRange, CIDRange};
 use encoding_rs::UTF_16BE;
-use lopdf::content::Content;
 pub use lopdf::*;
 use euclid::*;
 use lopdf::encryption::DecryptionError;
@@ -27,6 +26,7 @@ use std::marker::PhantomData;
 use std::result::Result;
 use log::{warn, error, debug};
 mod core_fonts;
+pub mod content_lexer;
 mod glyphnames;
 mod zapfglyphnames;
 mod encodings;
@@ -39,7 +39,9 @@ pub enum OutputError
 {
     FormatError(std::fmt::Error),
     IoError(std::io::Error),
-    PdfError(lopdf::Error)
+    PdfError(lopdf::Error),
+    /// portolan patch: the page goes beyond a limit of the reader (the rest of it is not read)
+    Limit(String),
 }
 
 impl std::fmt::Display for OutputError
@@ -48,7 +50,8 @@ impl std::fmt::Display for OutputError
         match self {
             OutputError::FormatError(e) => write!(f, "Formating error: {}", e),
             OutputError::IoError(e) => write!(f, "IO error: {}", e),
-            OutputError::PdfError(e) => write!(f, "PDF error: {}", e)
+            OutputError::PdfError(e) => write!(f, "PDF error: {}", e),
+            OutputError::Limit(e) => write!(f, "{}", e),
         }
     }
 }
@@ -1637,17 +1640,33 @@ struct Processor<'a> {
     // portolan patch: fonts are keyed by the resource dictionary that names them as well as the
     // name (a form XObject's /F1 is not the page's /F1), so that one Processor can read many
     // pages and build each font once (see `PageReader`).
-    font_table: HashMap<(usize, Vec<u8>), Rc<dyn PdfFont + 'a>>,
+    font_table: HashMap<FontKey, Rc<dyn PdfFont + 'a>>,
+    // portolan patch: how many form XObjects deep `process_stream` is
+    form_depth: usize,
     _none: PhantomData<&'a ()>,
 }
 
+/// portolan patch: what a built font is found under: its object, or (a font dictionary written
+/// inline in the resources) the resource dictionary and the name.
+#[derive(PartialEq, Eq, Hash)]
+enum FontKey {
+    Object(ObjectId),
+    Named(usize, Vec<u8>),
+}
+
+/// portolan patch: form XObjects drawn inside form XObjects are followed this deep.
+const MAX_FORM_DEPTH: usize = 32;
+
 impl<'a> Processor<'a> {
     fn new() -> Processor<'a> {
-        Processor { font_table: HashMap::new(), _none: PhantomData }
+        Processor { font_table: HashMap::new(), form_depth: 0, _none: PhantomData }
     }
 
     fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
-        let content = Content::decode(&content).unwrap();
+        // portolan patch: operations are read one at a time into one reused `Operation`
+        // (content_lexer.rs) rather than all decoded into a vector first
+        let mut lexer = content_lexer::ContentLexer::new(&content);
+        let mut current = lopdf::content::Operation::new("", Vec::new());
         let mut gs: GraphicsState = GraphicsState {
             ts: TextState {
                 font: None,
@@ -1675,8 +1694,8 @@ impl<'a> Processor<'a> {
         let mut path = Path::new();
         let flip_ctm = Transform2D::row_major(1., 0., 0., -1., 0., media_box.ury - media_box.lly);
         dlog!("MediaBox {:?}", media_box);
-        for operation in &content.operations {
-            //dlog!("op: {:?}", operation);
+        while lexer.next_into(&mut current) {
+            let operation = &current;
 
             // portolan patch: an operator whose operands are missing or of the wrong type is
             // skipped (as other readers do) instead of panicking on them.
@@ -1804,10 +1823,24 @@ impl<'a> Processor<'a> {
                     gs.ts.leading = as_num(&operation.operands[0]);
                 }
                 "Tf" => {
-                    let fonts: &Dictionary = get(&doc, resources, b"Font");
+                    // portolan patch: a font the resources do not have leaves the current one
+                    // (with lopdf's parser such a stream usually ended before it got here)
                     let name = operation.operands[0].as_name().unwrap();
-                    let key = (fonts as *const Dictionary as usize, name.to_owned());
-                    let font = self.font_table.entry(key).or_insert_with(|| make_font(doc, get::<&Dictionary>(doc, fonts, name))).clone();
+                    let Some(fonts) = maybe_get::<&Dictionary>(doc, resources, b"Font") else {
+                        dlog!("no /Font resources for {:?}", operation);
+                        continue;
+                    };
+                    let Some(font_dict) = maybe_get::<&Dictionary>(doc, fonts, name) else {
+                        dlog!("font {:?} not in the resources", operation);
+                        continue;
+                    };
+                    // portolan patch: a font object is built once, whichever resource
+                    // dictionaries name it (every page has its own in most PDFs)
+                    let key = match fonts.get(name) {
+                        Ok(Object::Reference(id)) => FontKey::Object(*id),
+                        _ => FontKey::Named(fonts as *const Dictionary as usize, name.to_owned()),
+                    };
+                    let font = self.font_table.entry(key).or_insert_with(|| make_font(doc, font_dict)).clone();
                     {
                         /*let file = font.get_descriptor().and_then(|desc| desc.get_file());
                     if let Some(file) = file {
@@ -1888,10 +1921,13 @@ impl<'a> Processor<'a> {
                     }
                 }
                 "gs" => {
-                    let ext_gstate: &Dictionary = get(doc, resources, b"ExtGState");
                     let name = operation.operands[0].as_name().unwrap();
-                    let state: &Dictionary = get(doc, ext_gstate, name);
-                    apply_state(doc, &mut gs, state);
+                    let state = maybe_get::<&Dictionary>(doc, resources, b"ExtGState")
+                        .and_then(|ext_gstate| maybe_get::<&Dictionary>(doc, ext_gstate, name));
+                    match state {
+                        Some(state) => apply_state(doc, &mut gs, state),
+                        None => dlog!("graphics state {:?} not in the resources", operation),
+                    }
                 }
                 "i" => { dlog!("unhandled graphics state flattness operator {:?}", operation); }
                 "w" => { gs.line_width = as_num(&operation.operands[0]); }
@@ -1969,7 +2005,7 @@ impl<'a> Processor<'a> {
                         None
                     };
                     output.begin_marked_content(mcid)?;
-                    mc_stack.push(operation);
+                    mc_stack.push(());
                 }
                 "EMC" => {
                     output.end_marked_content()?;
@@ -1978,12 +2014,30 @@ impl<'a> Processor<'a> {
                 "Do" => {
                     // `Do` process an entire subdocument, so we do a recursive call to `process_stream`
                     // with the subdocument content and resources
-                    let xobject: &Dictionary = get(&doc, resources, b"XObject");
+                    // portolan patch: an XObject the resources do not have, or one that is not
+                    // a form (an image's bytes are no content stream), is skipped
                     let name = operation.operands[0].as_name().unwrap();
-                    let xf: &Stream = get(&doc, xobject, name);
+                    let Some(xf) = maybe_get::<&Dictionary>(doc, resources, b"XObject")
+                        .and_then(|xobject| maybe_get::<&Stream>(doc, xobject, name)) else {
+                        dlog!("XObject {:?} not in the resources", operation);
+                        continue;
+                    };
+                    if xf.dict.get(b"Subtype").and_then(|s| s.as_name()).is_ok_and(|s| s != b"Form") {
+                        continue;
+                    }
                     let resources = maybe_get_obj(&doc, &xf.dict, b"Resources").and_then(|n| n.as_dict().ok()).unwrap_or(resources);
+                    // portolan patch: forms drawn by forms are followed to MAX_FORM_DEPTH (a form
+                    // that draws itself would otherwise recurse until the stack overflows)
+                    if self.form_depth >= MAX_FORM_DEPTH {
+                        return Err(OutputError::Limit(format!(
+                            "form XObjects drawn inside each other more than {MAX_FORM_DEPTH} deep (a form that draws itself?)"
+                        )));
+                    }
                     let contents = get_contents(xf);
-                    self.process_stream(&doc, contents, resources, &media_box, output, page_num)?;
+                    self.form_depth += 1;
+                    let r = self.process_stream(&doc, contents, resources, &media_box, output, page_num);
+                    self.form_depth -= 1;
+                    r?;
                 }
                 _ => { dlog!("unknown operation {:?}", operation); }
 
