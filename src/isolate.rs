@@ -48,6 +48,10 @@ pub const DEFAULT_WORKER_MIB: u64 = 4096;
 /// The least address space a worker is given when the run's budget is shared out: below it a
 /// large PDF fails for want of memory, so fewer workers run instead.
 pub const WORKER_FLOOR_MIB: u64 = 1024;
+/// The address space mimalloc reserves at a time in a worker (`MIMALLOC_ARENA_RESERVE`): its
+/// default, 1 GiB at the first allocation, would take a worker's whole address-space limit
+/// before any page is read.
+pub const WORKER_ARENA_RESERVE: &str = "8MiB";
 
 impl Default for Limits {
     fn default() -> Self {
@@ -172,7 +176,8 @@ impl Pool {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .env("RUST_BACKTRACE", "0");
+            .env("RUST_BACKTRACE", "0")
+            .env("MIMALLOC_ARENA_RESERVE", WORKER_ARENA_RESERVE);
         if let Some(n) = self.limits.threads {
             // rayon's global pool in the worker reads this
             command.env("RAYON_NUM_THREADS", n.max(1).to_string());
@@ -193,19 +198,25 @@ impl Pool {
         let tail = Arc::new(Mutex::new(String::new()));
         let t2 = Arc::clone(&tail);
         std::thread::spawn(move || {
+            // what explains a crash: an allocation failure, a stack overflow or a panic (with
+            // its message, the line after "panicked at") beats whatever was printed after it
+            let telling = ["memory allocation", "overflowed its stack", "panicked at"];
+            let is_telling = |s: &str| telling.iter().any(|k| s.contains(k));
+            let mut message_follows = false;
             for line in BufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
                 if line.trim().is_empty() {
                     continue;
                 }
+                let line: String = line.chars().take(300).collect();
                 if let Ok(mut t) = t2.lock() {
-                    // what explains a crash: an allocation failure, a stack overflow or a panic
-                    // message beats whatever was printed after it
-                    let telling = ["memory allocation", "overflowed its stack", "panicked at"];
-                    let keep = telling.iter().any(|k| t.contains(k))
-                        && !telling.iter().any(|k| line.contains(k));
-                    if !keep {
-                        *t = line.chars().take(300).collect();
+                    if message_follows {
+                        t.push(' ');
+                        t.push_str(&line);
+                        message_follows = false;
+                    } else if !is_telling(&t) || is_telling(&line) {
+                        message_follows = line.contains("panicked at");
+                        *t = line;
                     }
                 }
             }
@@ -311,7 +322,12 @@ impl Pool {
                 self.limits.cpu_seconds
             ));
         }
-        if self.limits.memory_mib > 0 && tail.contains("memory allocation") {
+        // "memory allocation of N bytes failed" (the allocator), "Cannot allocate memory"
+        // (a thread or mapping the kernel refused)
+        let out_of_memory = ["memory allocation", "Cannot allocate memory"]
+            .iter()
+            .any(|m| tail.contains(m));
+        if self.limits.memory_mib > 0 && out_of_memory {
             msg.push_str(&format!(
                 " (memory limit of {} MiB reached)",
                 self.limits.memory_mib
