@@ -215,6 +215,11 @@ pub fn detect(sample: &str) -> String {
     }
 }
 
+/// The script a text sample is written in, by its letters alone (no statistical model).
+pub fn script_of_text(sample: &str) -> Option<Script> {
+    script_in(&counts(sample))
+}
+
 /// A document tagged only `zh` gets its script from its text.
 pub fn settle_chinese(tag: String, sample: &str) -> String {
     if tag == "zh" {

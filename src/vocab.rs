@@ -5,7 +5,7 @@ use crate::normalize::{is_cjk, is_whole_words, key};
 use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 use std::sync::Mutex;
 
 const VOCAB_TOML: &str = include_str!("vocab/vocab.toml");
@@ -69,11 +69,14 @@ impl RawVocab {
 pub struct Phrases {
     /// Longest first (callers that strip a phrase strip the longest one).
     phrases: Vec<String>,
-    /// Spaced-script phrases, and whether each has a letter or digit.
-    spaced: Option<AhoCorasick>,
+    /// Spaced-script phrases, and whether each has a letter or digit; their automaton is
+    /// built at the first match (a process uses a few of the vocabulary's lists, and building
+    /// all of them was a quarter of a one-page PDF's time).
+    spaced: OnceLock<Option<AhoCorasick>>,
     spaced_phrases: Vec<(String, bool)>,
-    /// CJK phrases without their spaces.
-    cjk: Option<AhoCorasick>,
+    /// CJK phrases without their spaces (automaton built at the first match, too).
+    cjk: OnceLock<Option<AhoCorasick>>,
+    cjk_phrases: Vec<String>,
     cjk_wordy: Vec<bool>,
     /// Every phrase without its spaces, for exact matches.
     exact: HashSet<String>,
@@ -83,7 +86,7 @@ fn compact(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn automaton(patterns: &[String]) -> Option<AhoCorasick> {
+fn automaton<P: AsRef<[u8]>>(patterns: &[P]) -> Option<AhoCorasick> {
     if patterns.is_empty() {
         return None;
     }
@@ -111,10 +114,11 @@ impl Phrases {
             v.iter().cloned().partition(|p| p.chars().any(is_cjk));
         let cjk: Vec<String> = cjk.iter().map(|p| compact(p)).collect();
         Phrases {
-            spaced: automaton(&spaced),
+            spaced: OnceLock::new(),
             spaced_phrases: spaced.iter().map(|p| (p.clone(), wordy(p))).collect(),
             cjk_wordy: cjk.iter().map(|p| wordy(p)).collect(),
-            cjk: automaton(&cjk),
+            cjk: OnceLock::new(),
+            cjk_phrases: cjk,
             exact: v.iter().map(|p| compact(p)).collect(),
             phrases: v,
         }
@@ -125,7 +129,11 @@ impl Phrases {
     }
 
     fn matches(&self, k: &str, words_only: bool) -> bool {
-        if let Some(ac) = &self.spaced {
+        let spaced = self.spaced.get_or_init(|| {
+            let patterns: Vec<&str> = self.spaced_phrases.iter().map(|(p, _)| p.as_str()).collect();
+            automaton(&patterns)
+        });
+        if let Some(ac) = spaced {
             for m in ac.find_overlapping_iter(k) {
                 let (p, is_wordy) = &self.spaced_phrases[m.pattern().as_usize()];
                 if words_only && !is_wordy {
@@ -136,7 +144,7 @@ impl Phrases {
                 }
             }
         }
-        if let Some(ac) = &self.cjk {
+        if let Some(ac) = self.cjk.get_or_init(|| automaton(&self.cjk_phrases)) {
             let ck = compact(k);
             for m in ac.find_overlapping_iter(&ck) {
                 if !words_only || self.cjk_wordy[m.pattern().as_usize()] {

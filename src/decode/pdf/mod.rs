@@ -263,9 +263,11 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
     // language: a text in another script outvotes it (kana against en-US)
     if let Some(lang) = out.meta.language.clone() {
         let declared = crate::lang::canonical_tag(&lang);
-        let found = crate::lang::detect(&out.text_sample(20_000));
-        let script = crate::lang::script_of;
-        if !found.is_empty() && script(&found) != script(&declared) {
+        let sample = out.text_sample(20_000);
+        // the script decides; the language is only named when it differs
+        let found = crate::lang::script_of_text(&sample);
+        if found.is_some() && found != crate::lang::script_of(&declared) {
+            let found = crate::lang::detect(&sample);
             out.warnings.push(format!(
                 "the PDF declares language {lang}, but its text is in {found}; /Lang was ignored"
             ));
