@@ -91,7 +91,7 @@ fuzz-all SECS="60":
     done
     if [ -n "$failed" ]; then echo "crashed:$failed (inputs in fuzz/artifacts/)"; exit 1; fi
 
-# PDF benchmark: portolan vs pdftotext -layout vs pdfplumber, 1 core and all cores (BENCH_PDF_COPIES=40)
+# PDF benchmark: portolan vs pdftotext -layout, pdfplumber and PyMuPDF, many PDFs and one big PDF per print engine, 1 core and all cores
 bench-pdf:
     cargo build --release
     python3 benches/pdf_compare.py

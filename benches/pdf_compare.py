@@ -28,7 +28,21 @@ Peak memory:
   pdfplumber  1 core: ru_maxrss of the process; J cores: parent + sum of each pool worker's
               ru_maxrss (forked workers share some pages, so this slightly over-counts)
 
-Only the python3 standard library and pdfplumber are needed (plus poppler-utils).
+Second table: one big PDF per print engine. The fixtures one engine printed
+(fixtures/pdf/*.ENGINE.pdf: chromium, libreoffice, weasyprint) are joined with pdfunite into one
+document of at least BENCH_BIG_PAGES pages (default 48), and each tool reads that one file, on
+1 core (the process and its children pinned to CPU 0 with sched_setaffinity) and on all cores:
+  portolan    `portolan extract FILE --out OUT -q --stats` (pages laid out in parallel inside
+              the document's worker)
+  pdftotext   `pdftotext -layout FILE OUT.txt`, started directly (under GNU time for its peak)
+  pdfplumber  `page.extract_tables()` on every page (one process)
+  PyMuPDF     `page.find_tables()` on every page (one process; left out if not installed)
+Each runs BENCH_REPEAT times (default 3, interleaved; pdfplumber and PyMuPDF
+BENCH_PLUMBER_REPEAT); the table shows the median seconds, pages/s, the largest peak memory and
+portolan's ratio to pdftotext (wall time; below 1.00 portolan is faster).
+
+Only the python3 standard library, pdfplumber and (optionally) PyMuPDF are needed, plus
+poppler-utils: `pip install pdfplumber pymupdf`.
 """
 
 import json
@@ -148,14 +162,46 @@ def child_pdfplumber(jobs, src_dir):
     )
 
 
+def child_pymupdf(src_dir):
+    import pymupdf
+
+    files = sorted(str(p) for p in Path(src_dir).glob("*.pdf"))
+    pages = tables = 0
+    failures = []
+    for f in files:
+        try:
+            with pymupdf.open(f) as doc:
+                for page in doc:
+                    tables += len(page.find_tables().tables)
+                    pages += 1
+        except Exception as e:  # report, do not abort the run
+            failures.append((Path(f).name, f"{type(e).__name__}: {e}"[:200]))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {"files": len(files), "pages": pages, "tables": tables, "peak_kib": peak,
+             "failures": failures}
+        )
+    )
+
+
+def have_pymupdf():
+    r = subprocess.run([sys.executable, "-c", "import pymupdf"], capture_output=True)
+    return r.returncode == 0
+
+
 # --------------------------------------------------------------------------------------------
 # the benchmark
 # --------------------------------------------------------------------------------------------
 
 
-def run_timed(cmd, ok_codes=(0,)):
+def run_timed(cmd, ok_codes=(0,), one_core=False):
+    # pinned to CPU 0 before exec: the tool and everything it starts see one core
+    pin = (lambda: os.sched_setaffinity(0, {0})) if one_core else None
     t0 = time.perf_counter()
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    r = subprocess.run(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, preexec_fn=pin
+    )
     secs = time.perf_counter() - t0
     if r.returncode not in ok_codes:
         sys.stderr.write(r.stderr.decode("utf-8", "replace"))
@@ -210,12 +256,108 @@ def run_portolan(src, out, jobs):
     return secs, stats, r.returncode, failures
 
 
+ENGINES = ("chromium", "libreoffice", "weasyprint")
+
+
+def build_big(engine, min_pages):
+    """One PDF of at least `min_pages` pages from the fixtures `engine` printed (None if none)."""
+    fixtures = sorted(FIXTURES.glob(f"*.{engine}.pdf"))
+    if not fixtures:
+        return None, 0
+    pages = {f: pages_of(f) for f in fixtures}
+    parts, n = [], 0
+    while n < min_pages:
+        for f in fixtures:
+            parts.append(str(f))
+            n += pages[f]
+    d = WORK / "big" / engine
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    out = d / f"big.{engine}.pdf"
+    subprocess.run(["pdfunite", *parts, str(out)], check=True)
+    out.read_bytes()  # page cache
+    return out, pages_of(out)
+
+
+def big_pdf_section(ncores, repeat, plumber_repeat):
+    """The second table: one big PDF per print engine, every tool, 1 core and all cores."""
+    min_pages = int(os.environ.get("BENCH_BIG_PAGES", "48"))
+    tools = ["portolan", "pdftotext -layout", "pdfplumber extract_tables"]
+    if have_pymupdf():
+        tools.append("PyMuPDF find_tables")
+    modes = [1] if ncores == 1 else [1, ncores]
+    rows = []  # (engine, pages, tool, {jobs: (secs, peak_kib)})
+    for engine in ENGINES:
+        big, pages = build_big(engine, min_pages)
+        if big is None:
+            continue
+        res = {}
+        for t in tools:
+            for j in modes:
+                n = repeat if t in ("portolan", "pdftotext -layout") else plumber_repeat
+                times, peaks = [], []
+                for _ in range(n):
+                    one = j == 1
+                    if t == "portolan":
+                        out = WORK / "big" / engine / "out"
+                        shutil.rmtree(out, ignore_errors=True)
+                        secs, r = run_timed(
+                            [PORTOLAN, "extract", big, "--out", out, "-q", "--stats"],
+                            ok_codes=(0, 2), one_core=one,
+                        )
+                        m = re.search(r"^stats: (.*)$", r.stderr.decode(), re.M)
+                        st = dict(kv.split("=", 1) for kv in m.group(1).split())
+                        peak = int(st["peak_rss_kib"]) + int(st["worker_peak_rss_kib"])
+                    elif t == "pdftotext -layout":
+                        # pdftotext itself, no Python driver (its start-up would be timed);
+                        # GNU time writes the peak to a file
+                        peak_file = WORK / "big" / engine / "peak"
+                        secs, r = run_timed(
+                            ["/usr/bin/time", "-f", "%M", "-o", peak_file, "pdftotext",
+                             "-layout", big, WORK / "big" / engine / "big.txt"],
+                            one_core=one,
+                        )
+                        peak = int(peak_file.read_text().split()[-1])
+                    elif t == "pdfplumber extract_tables":
+                        secs, r = run_timed(child_cmd("pdfplumber", 1, big.parent), one_core=one)
+                        peak = json.loads(r.stdout)["peak_kib"]
+                    else:
+                        secs, r = run_timed(child_cmd("pymupdf", 1, big.parent), one_core=one)
+                        peak = json.loads(r.stdout)["peak_kib"]
+                    times.append(secs)
+                    peaks.append(peak)
+                times.sort()
+                res[(t, j)] = (times[len(times) // 2], max(peaks))
+                print(f"big {engine} ({pages} pages) {t} {j}j: {res[(t, j)][0]:.3f}s", file=sys.stderr)
+        rows.append((engine, pages, res))
+
+    print(f"\nOne big PDF per print engine (fixtures joined to >= {min_pages} pages)\n")
+    head = " | ".join(f"{'1 core' if j == 1 else f'{j} cores'} s | pages/s | MiB" for j in modes)
+    print(f"| engine | pages | tool | {head} | vs pdftotext |")
+    print("|---|---:|---|" + "---:|---:|---:|" * len(modes) + "---|")
+    for engine, pages, res in rows:
+        for t in tools:
+            cells = []
+            for j in modes:
+                secs, peak = res[(t, j)]
+                cells.append(f"{secs:.3f} | {pages / secs:.0f} | {kib_to_mib(peak):.1f}")
+            ratio = " / ".join(
+                f"{res[(t, j)][0] / res[('pdftotext -layout', j)][0]:.2f}x" for j in modes
+            )
+            print(f"| {engine} | {pages} | {t} | {' | '.join(cells)} | {ratio} |")
+    print(
+        "\nvs pdftotext: wall time over pdftotext's on the same file "
+        + " / ".join("1 core" if j == 1 else f"{j} cores" for j in modes)
+        + " (below 1.00x: faster than pdftotext)."
+    )
+
+
 def main():
     copies = int(os.environ.get("BENCH_PDF_COPIES", "40"))
     ncores = int(os.environ.get("BENCH_JOBS", "0")) or os.cpu_count() or 1
     if not BUILT.is_file():
         raise SystemExit(f"{BUILT} missing: run `cargo build --release` first")
-    for tool in ("pdftotext", "pdfinfo"):
+    for tool in ("pdftotext", "pdfinfo", "pdfunite"):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} not found (install poppler-utils)")
 
@@ -338,6 +480,8 @@ def main():
         print("\nNotes:")
         for n in notes:
             print(f"- {n}")
+    sys.stdout.flush()
+    big_pdf_section(ncores, repeat, plumber_repeat)
 
 
 if __name__ == "__main__":
@@ -347,6 +491,8 @@ if __name__ == "__main__":
             child_pdftotext(jobs, sys.argv[4], sys.argv[5])
         elif tool == "pdfplumber":
             child_pdfplumber(jobs, sys.argv[4])
+        elif tool == "pymupdf":
+            child_pymupdf(sys.argv[4])
         else:
             raise SystemExit(f"unknown child {tool}")
     else:

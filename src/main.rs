@@ -9,5 +9,13 @@ mod cli;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // no transparent huge pages for this process and the workers it starts (the setting is
+    // inherited): mimalloc's arenas are huge-page aligned, and the kernel then zeroes 2 MiB at
+    // every first touch, which doubled the peak memory and cost a fifth of a run's time
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this process
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     std::process::exit(cli::run());
 }

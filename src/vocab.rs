@@ -5,8 +5,8 @@ use crate::normalize::{is_cjk, is_whole_words, key};
 use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{LazyLock, OnceLock};
 use std::sync::Mutex;
+use std::sync::{LazyLock, OnceLock};
 
 const VOCAB_TOML: &str = include_str!("vocab/vocab.toml");
 
@@ -130,7 +130,11 @@ impl Phrases {
 
     fn matches(&self, k: &str, words_only: bool) -> bool {
         let spaced = self.spaced.get_or_init(|| {
-            let patterns: Vec<&str> = self.spaced_phrases.iter().map(|(p, _)| p.as_str()).collect();
+            let patterns: Vec<&str> = self
+                .spaced_phrases
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .collect();
             automaton(&patterns)
         });
         if let Some(ac) = spaced {

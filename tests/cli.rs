@@ -350,7 +350,9 @@ fn hostile_pdfs_cost_one_document_each() {
     let recursive = by_name("recursive.pdf");
     assert!(recursive["error"].is_null(), "{recursive}");
     assert!(
-        recursive["warnings"].to_string().contains("more than 32 deep"),
+        recursive["warnings"]
+            .to_string()
+            .contains("more than 32 deep"),
         "{recursive}"
     );
     let bomb = by_name("bomb.pdf");

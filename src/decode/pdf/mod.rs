@@ -211,7 +211,13 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
             .iter()
             .any(|n| matches!(n, tagged::Node::Table { .. }))
     });
-    let runs = rayon::current_num_threads() * PAGE_RUNS_PER_THREAD;
+    // one thread: one run (each run builds the fonts again, and there is nothing to balance)
+    let threads = rayon::current_num_threads();
+    let runs = if threads == 1 {
+        1
+    } else {
+        threads * PAGE_RUNS_PER_THREAD
+    };
     let read: Vec<ReadPage> = pages
         .par_chunks(pages.len().div_ceil(runs).max(1))
         .map(|run| {
@@ -719,9 +725,13 @@ mod tests {
                 if !is_form && !contents.contains(id) {
                     continue;
                 }
-                let data = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+                let data = stream
+                    .decompressed_content()
+                    .unwrap_or_else(|_| stream.content.clone());
                 let ours = pdf_extract::content_lexer::operations(&data);
-                let theirs = pdf_extract::content::Content::decode(&data).unwrap().operations;
+                let theirs = pdf_extract::content::Content::decode(&data)
+                    .unwrap()
+                    .operations;
                 assert_eq!(ours.len(), theirs.len(), "{}", path.display());
                 for (a, b) in ours.iter().zip(&theirs) {
                     assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", path.display());

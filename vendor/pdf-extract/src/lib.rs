@@ -938,7 +938,10 @@ struct PdfCIDFont<'a> {
 type UnicodeMap = std::sync::Arc<HashMap<u32, String>>;
 
 static UNICODE_MAPS: std::sync::Mutex<Option<HashMap<Vec<u8>, UnicodeMap>>> = std::sync::Mutex::new(None);
-const UNICODE_MAP_CACHE: usize = 64;
+// portolan patch: 4,096 maps (a 57-page Japanese guide has 84 of them, and at 64 the cache was
+// wiped before any hit), and no more than UNICODE_MAP_CACHE_BYTES of their source bytes
+const UNICODE_MAP_CACHE: usize = 4096;
+const UNICODE_MAP_CACHE_BYTES: usize = 64 << 20;
 
 fn cached_unicode_map(contents: Vec<u8>) -> UnicodeMap {
     let lock = || UNICODE_MAPS.lock().unwrap_or_else(|e| e.into_inner());
@@ -948,7 +951,8 @@ fn cached_unicode_map(contents: Vec<u8>) -> UnicodeMap {
     let m = std::sync::Arc::new(parse_unicode_map(&contents));
     let mut cache = lock();
     let cache = cache.get_or_insert_with(HashMap::new);
-    if cache.len() >= UNICODE_MAP_CACHE {
+    let bytes: usize = cache.keys().map(Vec::len).sum();
+    if cache.len() >= UNICODE_MAP_CACHE || bytes + contents.len() > UNICODE_MAP_CACHE_BYTES {
         cache.clear();
     }
     cache.insert(contents, m.clone());
