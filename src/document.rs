@@ -120,6 +120,9 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// Problems the decoder met but could work around.
     pub warnings: Vec<String>,
+    /// How the decoder found the tables, when it had more than one way (PDF: "structure
+    /// tree" or "layout").
+    pub tables_read_by: Option<&'static str>,
 }
 
 impl Document {

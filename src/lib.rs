@@ -40,6 +40,10 @@ pub struct DocReport {
     pub language: String,
     pub tables: usize,
     pub port_tables: usize,
+    /// How a PDF's tables were read: "structure tree" (a tagged PDF's Table/TR/TD elements) or
+    /// "layout" (columns and rows from where the text stands); empty for other formats.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub tables_read_by: String,
     pub records: usize,
     pub warnings: Vec<String>,
     pub error: Option<String>,
@@ -86,6 +90,7 @@ pub fn process_within(input: &Input, limit: std::time::Duration) -> (Vec<PortRec
         language: String::new(),
         tables: 0,
         port_tables: 0,
+        tables_read_by: String::new(),
         records: 0,
         warnings: Vec::new(),
         error: None,
@@ -189,6 +194,7 @@ fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord
         .collect();
     report.tables = u.tables;
     report.port_tables = u.port_tables;
+    report.tables_read_by = doc.tables_read_by.unwrap_or_default().to_string();
     report.warnings.extend(doc.warnings.iter().cloned());
     report.warnings.extend(u.warnings);
     let mut records = u.records;

@@ -600,3 +600,42 @@ fn xlang_reports_changed_fields() {
     assert_eq!(rep["only_in_a"].as_array().unwrap().len(), 0);
     assert_eq!(rep["only_in_b"].as_array().unwrap().len(), 0);
 }
+
+/// The report says how each PDF's tables were read: a tagged print (Chromium) by its structure
+/// tree, an untagged one (LibreOffice) by layout; other formats say nothing.
+#[test]
+fn the_report_says_how_pdf_tables_were_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let pdf = root().join("fixtures/pdf");
+    let (code, err) = run(&[
+        "extract",
+        pdf.join("finesse_en.chromium.pdf").to_str().unwrap(),
+        pdf.join("finesse_en.libreoffice.pdf").to_str().unwrap(),
+        root()
+            .join("fixtures/seeds/000_finesse_en.txt")
+            .to_str()
+            .unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&read(&out.join("report.json"))).unwrap();
+    let read_by = |suffix: &str| {
+        report["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["document"].as_str().unwrap().ends_with(suffix))
+            .unwrap()["tables_read_by"]
+            .clone()
+    };
+    assert_eq!(read_by("chromium.pdf"), "structure tree");
+    assert_eq!(read_by("libreoffice.pdf"), "layout");
+    assert!(read_by(".txt").is_null());
+    let md = String::from_utf8(read(&out.join("report.md"))).unwrap();
+    assert!(md.contains("| pdf (structure tree) |"), "{md}");
+    assert!(md.contains("| pdf (layout) |"), "{md}");
+}

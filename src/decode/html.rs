@@ -389,6 +389,7 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
         meta,
         blocks: b.blocks,
         warnings,
+        ..Default::default()
     })
 }
 

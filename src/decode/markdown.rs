@@ -111,6 +111,7 @@ pub fn decode(source: &str) -> Document {
         meta,
         blocks: d.b.blocks,
         warnings: d.warnings,
+        ..Default::default()
     }
 }
 

@@ -401,6 +401,7 @@ pub fn decode(text: &str, _format: Format) -> Document {
         meta,
         blocks: b.blocks,
         warnings: Vec::new(),
+        ..Default::default()
     }
 }
 

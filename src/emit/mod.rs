@@ -172,7 +172,11 @@ pub fn report_md(x: &Extraction) -> Vec<u8> {
         s.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
             md_cell(&r.document),
-            md_cell(&r.format),
+            md_cell(&if r.tables_read_by.is_empty() {
+                r.format.clone()
+            } else {
+                format!("{} ({})", r.format, r.tables_read_by)
+            }),
             md_cell(&r.language),
             r.tables,
             r.port_tables,

@@ -258,9 +258,9 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
     let tagged_ok = read
         .iter()
         .all(|p| p.glyphs.glyphs.is_empty() || p.glyphs.glyphs.iter().any(|g| g.mcid.is_some()));
-    out.blocks = match structure {
-        Some(nodes) if tagged_ok => tagged_blocks(&nodes, &read),
-        _ => layout_blocks(&read),
+    (out.blocks, out.tables_read_by) = match structure {
+        Some(nodes) if tagged_ok => (tagged_blocks(&nodes, &read), Some("structure tree")),
+        _ => (layout_blocks(&read), Some("layout")),
     };
     if let Some(r) = crate::decode::release_in_title(&out.meta.title) {
         out.meta.release = r;
