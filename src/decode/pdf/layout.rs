@@ -160,6 +160,50 @@ fn ruled_regions(rules: &[Rule]) -> Vec<Region> {
     out
 }
 
+/// Lines cut where they leave a ruled region: two ruled tables side by side share baselines,
+/// so one line of the page holds a row of each; each part goes to its own table. A word
+/// belongs to the region its centre is in.
+fn cut_at_regions(lines: &[Line], regions: &[Region]) -> Vec<Line> {
+    let region_of = |l: &Line, w: &Word| {
+        let (mid, c) = (l.y - 0.3 * l.size, (w.x0 + w.x1) / 2.0);
+        regions
+            .iter()
+            .position(|r| mid > r.top && mid < r.bottom && c >= r.x0 - 2.0 && c <= r.x1 + 2.0)
+    };
+    let mut out = Vec::with_capacity(lines.len());
+    for l in lines {
+        let first = l.words.first().map(|w| region_of(l, w));
+        if l.words.iter().all(|w| Some(region_of(l, w)) == first) {
+            out.push(l.clone());
+            continue;
+        }
+        let mut part: Vec<Word> = Vec::new();
+        let mut at = first.flatten();
+        let mut flush = |part: &mut Vec<Word>| {
+            if !part.is_empty() {
+                let words = std::mem::take(part);
+                out.push(Line {
+                    y: l.y,
+                    size: l.size,
+                    x0: words[0].x0,
+                    x1: words[words.len() - 1].x1,
+                    words,
+                });
+            }
+        };
+        for w in &l.words {
+            let r = region_of(l, w);
+            if r != at {
+                flush(&mut part);
+                at = r;
+            }
+            part.push(w.clone());
+        }
+        flush(&mut part);
+    }
+    out
+}
+
 /// Whether a word runs across x: through it, not ending or starting there, and with no glyph
 /// boundary there (CJK cells filled to their edges touch without a gap).
 fn runs_across(w: &Word, x: f64) -> bool {
@@ -678,11 +722,14 @@ fn body_size(lines: &[Line]) -> f64 {
 /// Lays out one page. `lines` are the page's lines without running headers and footers.
 pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) -> Vec<Placed> {
     let mut placed: Vec<Placed> = Vec::new();
-    let mut used = vec![false; lines.len()];
     let body = if body > 0.0 { body } else { body_size(lines) };
+    let regions = ruled_regions(rules);
+    let split = cut_at_regions(lines, &regions);
+    let lines: &[Line] = &split;
+    let mut used = vec![false; lines.len()];
 
     // ruled tables
-    for r in ruled_regions(rules) {
+    for r in regions {
         let inside: Vec<usize> = (0..lines.len())
             .filter(|&i| {
                 let l = &lines[i];
@@ -936,6 +983,21 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
                     lines: 1,
                     item: Item::Heading(t),
                 }),
+            }
+            continue;
+        }
+        // captions of two tables side by side share a line: one caption each
+        let chunks = l.chunks(2.0 * body, &[]);
+        if chunks.len() >= 2 && chunks.iter().all(|c| is_caption(&c.text)) {
+            flush(&mut para, &mut placed);
+            for c in chunks {
+                placed.push(Placed {
+                    top,
+                    x0: c.x0,
+                    x1: c.x1,
+                    lines: 1,
+                    item: Item::Caption(c.text),
+                });
             }
             continue;
         }

@@ -307,21 +307,40 @@ fn tagged_blocks(nodes: &[tagged::Node], read: &[ReadPage]) -> Vec<Block> {
         }
     }
     let text_of = |marks: &tagged::Marks| -> String {
-        let mut per_page: BTreeMap<u32, Vec<&Glyph>> = BTreeMap::new();
-        for m in marks {
-            if let Some(gs) = by_mark.get(m) {
-                per_page.entry(m.0).or_default().extend(gs.iter().copied());
-            }
-        }
         let mut s = String::new();
-        let mut last = String::new();
-        for gs in per_page.values() {
-            let t = join_lines(&lines_of(gs));
-            // a table head repeated on the next page is one element with content on both
-            if t == last {
+        // the text before the first list item, then each item's, with its bullet
+        for (k, item) in marks.split(|m| m.1 == tagged::LIST_ITEM).enumerate() {
+            let mut per_page: BTreeMap<u32, Vec<&Glyph>> = BTreeMap::new();
+            for m in item {
+                if let Some(gs) = by_mark.get(m) {
+                    per_page.entry(m.0).or_default().extend(gs.iter().copied());
+                }
+            }
+            let mut t = String::new();
+            let mut last = String::new();
+            for gs in per_page.values() {
+                let p = join_lines(&lines_of(gs));
+                // a table head repeated on the next page is one element with content on both
+                if p == last {
+                    continue;
+                }
+                last = p.clone();
+                if !t.is_empty() && needs_space(&t, &p) {
+                    t.push(' ');
+                }
+                t.push_str(&p);
+            }
+            if t.is_empty() {
                 continue;
             }
-            last = t.clone();
+            // a list item whose label is text already (a drawn bullet or number) keeps it
+            let labelled = t.starts_with(['•', '◦', '▪', '‣', '-', '–', '*'])
+                || t.split_once(['.', ')']).is_some_and(|(n, _)| {
+                    !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_alphanumeric())
+                });
+            if k > 0 && !labelled {
+                t.insert_str(0, "• ");
+            }
             if !s.is_empty() && needs_space(&s, &t) {
                 s.push(' ');
             }

@@ -14,6 +14,10 @@ fn deref<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Object> {
 /// Where a cell's or a block's glyphs are: (page number, MCID) pairs.
 pub type Marks = Vec<(u32, i64)>;
 
+/// In [`Marks`], in place of an MCID: a list item (LI) starts here. Chromium draws list bullets
+/// as shapes, not glyphs, so the text of a cell that holds a list would lose them.
+pub const LIST_ITEM: i64 = i64::MIN;
+
 #[derive(Debug, Clone)]
 pub enum Node {
     Heading(Marks),
@@ -135,6 +139,11 @@ impl<'a> Walker<'a> {
                             out.push((p, m));
                         }
                     } else if kd.get(b"S").is_ok() {
+                        if self.role(kd) == "LI" {
+                            if let Some(p) = self.page_of(kd, page) {
+                                out.push((p, LIST_ITEM));
+                            }
+                        }
                         self.marks(kd, page, out, depth + 1);
                     }
                 }
