@@ -81,7 +81,9 @@ if "@page" not in html:
     page = '"ページ " counter(page)' if ja else '"Page " counter(page)'
     page_lo = "ページ" if ja else "Page"
     # Sans everywhere (LibreOffice would use serif); Japanese text in Noto Sans CJK JP.
-    fonts = '"DejaVu Sans", "Noto Sans CJK JP", sans-serif' if ja else '"DejaVu Sans", sans-serif'
+    # Liberation Sans (Arial's metrics): a seven-column table fits A4 in LibreOffice, whose tables
+    # never shrink below their longest words (in DejaVu Sans they run off the page).
+    fonts = '"Liberation Sans", "Noto Sans CJK JP", sans-serif' if ja else '"Liberation Sans", sans-serif'
     style = (
         "<style>\n"
         "@page { size: A4; margin: 18mm 12mm;\n"

@@ -138,7 +138,32 @@ pub fn collect_tables(doc: &Document, cells: &dyn CellClassifier) -> Vec<FoundTa
         });
         adjacent = true;
     }
+    for t in &mut out {
+        drop_repeated_header_rows(t);
+    }
     dedupe_flattened(out, cells)
+}
+
+/// A body row that is the header again (a long table repeats it every few rows, or a print
+/// engine laid out a `<tr>` of `<th>` cells in the body) is not a row.
+fn drop_repeated_header_rows(t: &mut FoundTable) {
+    let hk = header_key(&t.header);
+    if !hk.iter().any(|c| !c.is_empty()) {
+        return;
+    }
+    let TableBody::Grid(rows) = &mut t.body else {
+        return;
+    };
+    let keep: Vec<bool> = rows.iter().map(|r| header_key(r) != hk).collect();
+    if keep.iter().all(|k| *k) {
+        return;
+    }
+    if t.row_pages.len() == rows.len() {
+        let mut k = keep.iter();
+        t.row_pages.retain(|_| *k.next().expect("one per row"));
+    }
+    let mut k = keep.iter();
+    rows.retain(|_| *k.next().expect("one per row"));
 }
 
 /// A paragraph introduces the table right after it when it ends with a colon or points at the
@@ -189,16 +214,17 @@ fn finishes_row(last: &[String], first: &[String]) -> bool {
 
 /// The first row of a page continuation that only finishes the last row of the page before:
 /// its first cell is empty while the last row's is not, and its other cells add to cells the
-/// last row already has.
+/// last row already has, or hold text without a number in cells it left empty.
 fn continues_row(last: &[String], first: &[String]) -> bool {
     last.len() == first.len()
         && !last.first().is_none_or(|c| c.is_empty())
         && first.first().is_some_and(|c| c.is_empty())
         && first.iter().any(|c| !c.is_empty())
-        && first
-            .iter()
-            .zip(last)
-            .all(|(f, l)| f.is_empty() || !l.is_empty())
+        && first.iter().zip(last).all(|(f, l)| {
+            // a cell that moved to the next page whole (its row broken before its first line)
+            // is text, never a port
+            f.is_empty() || !l.is_empty() || !f.chars().any(|ch| ch.is_ascii_digit())
+        })
 }
 
 /// Whether the last row of a page and the first row of the next, cell by cell, are the header

@@ -293,10 +293,43 @@ fn columns(lines: &[&Line], x0: f64, x1: f64, body: f64) -> Vec<f64> {
                 .iter()
                 .any(|l| l.words.iter().any(|w| w.x0 < x - 1.0 && w.x1 > x + 1.0))
     };
+    // a column by its content: in two body lines or more a cell of a typed kind starts there
+    // (a port spec, "TCP 7443", "8445"; a dash standing for an empty cell) after a word that is
+    // not one, and no word runs across; cells without padding put it a word space after the
+    // cell before it ("BOSH (HTTPS) TCP 7443", "Browser, agent —")
+    let transport = |t: &str| vocab().is_explicit_transport(t.trim_end_matches([',', ':', '/']));
+    let dash = |t: &str| matches!(t, "—" | "–" | "-");
+    // whether `t` starts a typed cell after the word `before` (not "80" in "TCP 80" or
+    // "80, 8082", not the second of two dashes)
+    let starts_typed = |t: &str, before: Option<&str>| {
+        let listed = before.is_some_and(|b| b.ends_with([',', '/', '-', '–']));
+        if transport(t) {
+            !listed
+        } else if t.starts_with(|c: char| c.is_ascii_digit()) {
+            !listed && !before.is_some_and(transport)
+        } else {
+            dash(t) && !before.is_some_and(dash)
+        }
+    };
+    let typed = |x: f64| {
+        lines[first_data..]
+            .iter()
+            .filter(|l| {
+                l.words.iter().enumerate().any(|(k, w)| {
+                    (w.x0 - x).abs() <= 1.5
+                        && starts_typed(&w.text, k.checked_sub(1).map(|j| l.words[j].text.as_str()))
+                })
+            })
+            .count()
+            >= 2
+            && crossed(x) == 0
+    };
     let mut edges: Vec<f64> = starts
         .iter()
         .filter(|(x, n)| {
-            (*n >= need || anchored(*x, *n)) && *x > x0 + 2.0 && crossed(*x) <= 1 && spaced(*x)
+            *x > x0 + 2.0
+                && (typed(*x)
+                    || ((*n >= need || anchored(*x, *n)) && crossed(*x) <= 1 && spaced(*x)))
         })
         .map(|(x, _)| x - 0.5)
         .collect();
@@ -462,12 +495,22 @@ fn row_groups<'a>(lines: &[&'a Line], cols: &[f64], body: f64) -> Vec<Vec<&'a Li
         pitch = 1.2 * body;
     }
     let mut spans: Vec<(f64, f64)> = Vec::new();
+    // a section row (starting in the first column, running on across the next) is a row of
+    // its own, however close the cell above it ends
+    let sections: Vec<bool> = lines
+        .iter()
+        .map(|l| ncols > 1 && l.x0 < cols[1] && l.x1 > cols[1] && section_row(l, lines, body))
+        .collect();
     for c in 0..ncols {
         let mut block: Option<(f64, f64)> = None;
-        for l in lines.iter().filter(|l| in_col(l, c)) {
+        let mut after_section = false;
+        for (i, l) in lines.iter().enumerate().filter(|(_, l)| in_col(l, c)) {
             let (top, bottom) = (l.y - 0.75 * l.size, l.y + 0.2 * l.size);
+            let apart = std::mem::replace(&mut after_section, sections[i]) || sections[i];
             block = match block {
-                Some((t, b)) if l.y - (b - 0.2 * l.size) <= pitch * 1.12 => Some((t, bottom)),
+                Some((t, b)) if !apart && l.y - (b - 0.2 * l.size) <= pitch * 1.12 => {
+                    Some((t, bottom))
+                }
                 Some(done) => {
                     spans.push(done);
                     Some((top, bottom))

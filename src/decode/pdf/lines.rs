@@ -21,11 +21,19 @@ impl Word {
         self.x1 = self.x1.max(x1);
     }
 
-    /// Whether a glyph boundary lies within `tol` of x.
+    /// Whether a glyph boundary where two cells may touch lies within `tol` of x: cells filled
+    /// to their edges have no gap between them (CJK text, "(HTTPS)" against "TCP" without
+    /// padding). A boundary between two letters or digits of a script with word spaces is
+    /// inside a word: "8082" is never two cells.
     pub fn breaks_near(&self, x: f64, tol: f64) -> bool {
-        self.glyphs
-            .windows(2)
-            .any(|w| ((w[0].2 + w[1].1) / 2.0 - x).abs() <= tol)
+        self.glyphs.windows(2).any(|w| {
+            let (left, right) = (
+                self.text[w[0].0..w[1].0].chars().next_back(),
+                self.text[w[1].0..].chars().next(),
+            );
+            let in_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && !is_cjk(c));
+            ((w[0].2 + w[1].1) / 2.0 - x).abs() <= tol && !(in_word(left) && in_word(right))
+        })
     }
 
     /// The part of the word whose glyphs have their centre in `x0..x1`.

@@ -448,8 +448,22 @@ fn place_short_rows(
         return rows.to_vec();
     }
     let extent: Vec<(f64, f64)> = extent.into_iter().flatten().collect();
-    // the boundary between two columns: halfway across the gutter
-    let bounds: Vec<f64> = extent.windows(2).map(|w| (w[0].1 + w[1].0) / 2.0).collect();
+    // a cell's column: the one whose text it overlaps most, else the one whose text is nearest
+    // (a left-aligned cell starts left of its centred header, past the gutter's middle)
+    let column_of = |(x0, x1): (f64, f64)| -> usize {
+        let score = |c: usize| {
+            let (a, b) = extent[c];
+            let overlap = x1.min(b) - x0.max(a);
+            if overlap > 0.0 {
+                overlap
+            } else {
+                overlap - 1e6 // no overlap: the nearer the better, after any overlap
+            }
+        };
+        (0..ncols)
+            .max_by(|&a, &b| score(a).total_cmp(&score(b)).then(b.cmp(&a)))
+            .unwrap_or(0)
+    };
     rows.iter()
         .map(|r| {
             if width(r) >= ncols || r.0.iter().any(|(_, c)| c.colspan > 1) {
@@ -460,7 +474,7 @@ fn place_short_rows(
             let mut next = 0usize;
             for (m, c) in &r.0 {
                 let col = x_of(m)
-                    .map(|(x, _)| bounds.iter().filter(|b| **b <= x).count())
+                    .map(column_of)
                     .unwrap_or(next)
                     .max(next)
                     .min(ncols - 1);
@@ -581,6 +595,11 @@ fn layout_blocks(read: &[ReadPage]) -> Vec<Block> {
         .into_iter()
         .zip(&margins)
         .map(|(lines, margin)| {
+            let (top, bottom) = lines
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |a, l| {
+                    (a.0.min(l.y), a.1.max(l.y))
+                });
             lines
                 .into_iter()
                 .zip(margin)
@@ -589,6 +608,14 @@ fn layout_blocks(read: &[ReadPage]) -> Vec<Block> {
                         return true;
                     }
                     let t = l.text();
+                    // a number alone ("12", "- 4 -") is a page number only as the page's first
+                    // or last line: above a page number, it is a cell ("8445" on the last line
+                    // of a row the page breaks), and two such cells on two pages are no
+                    // running footer
+                    if !t.chars().any(char::is_alphabetic) && is_page_number(&t) {
+                        let outermost = l.y <= top + 1.0 || l.y >= bottom - 1.0;
+                        return !outermost;
+                    }
                     let repeated = multi_page && seen.get(&furniture_key(&t)).copied() > Some(1);
                     !(repeated || is_page_number(&t))
                 })
