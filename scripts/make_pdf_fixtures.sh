@@ -103,6 +103,7 @@ if "@page" not in html:
     for pat in (r"<header\b.*?</header>", r"<nav\b.*?</nav>", r"<footer\b.*?</footer>",
                 r"<script\b.*?</script>", r'<div class="breadcrumb">.*?</div>',
                 r'<div class="sidebar">.*?</div>', r'<div class="toc">.*?</div>',
+                r'<div class="menu">.*?</div>', r'<div class="site-footer">.*?</div>',
                 r"<aside\b.*?</aside>"):
         html = re.sub(pat, "", html, flags=re.S)
     # Tables as wide as the page, as a print stylesheet sets them: LibreOffice ignores the CSS

@@ -57,7 +57,14 @@ impl Footnotes {
                 let (rest, marks) = take_marks(t);
                 match marks.into_iter().next() {
                     Some(m) => (m, rest),
-                    None => continue,
+                    // a mark set against the note's first word ("*Default range", a PDF's
+                    // superscript with no space after it): the mark is the first character
+                    None => {
+                        let t = t.strip_prefix('\\').unwrap_or(t);
+                        let Some(c) = t.chars().next() else { continue };
+                        let m = if c == '＊' { '*' } else { c };
+                        (m.to_string(), t[c.len_utf8()..].to_string())
+                    }
                 }
             } else {
                 match numbered_note(t) {

@@ -119,6 +119,8 @@ struct Region {
     bottom: f64,
     cols: Option<Vec<f64>>,
     rows: Option<Vec<f64>>,
+    /// The horizontal rules, to tell which cells span rows (no rule between them).
+    hrules: Vec<Rule>,
 }
 
 fn ruled_regions(rules: &[Rule]) -> Vec<Region> {
@@ -155,6 +157,7 @@ fn ruled_regions(rules: &[Rule]) -> Vec<Region> {
             bottom,
             cols,
             rows: Some(hy),
+            hrules: c.iter().filter(|r| r.horizontal()).copied().collect(),
         });
     }
     out
@@ -690,9 +693,68 @@ fn spanning(l: &Line, cols: &[f64]) -> Option<usize> {
     crosses.then(|| cols.windows(2).position(|w| l.x0 < w[1]).unwrap_or(0))
 }
 
+/// Cells of a table ruled both ways. A cell that spans rows has no rule across its column
+/// between them: its text (set in whichever row the producer centred it) goes into every row
+/// it spans, as an HTML reader expands a rowspan.
+fn ruled_grid(
+    lines: &[&Line],
+    cols: &[f64],
+    edges: &[f64],
+    hrules: &[Rule],
+    body: f64,
+) -> Vec<Vec<String>> {
+    let ncols = cols.len().saturating_sub(1).max(1);
+    let bands: Vec<Vec<&Line>> = edges
+        .windows(2)
+        .map(|w| {
+            lines
+                .iter()
+                .copied()
+                .filter(|l| l.y - 0.3 * l.size >= w[0] && l.y - 0.3 * l.size < w[1])
+                .collect()
+        })
+        .collect();
+    let mut cells: Vec<Vec<String>> = bands
+        .iter()
+        .map(|g| row_cells(g, lines, cols, body))
+        .collect();
+    // ruled across column c at edge y
+    let ruled = |c: usize, y: f64| {
+        let mid = (cols[c] + cols[c + 1]) / 2.0;
+        hrules
+            .iter()
+            .any(|r| (r.y0 - y).abs() <= 2.0 && r.x0 <= mid && r.x1 >= mid)
+    };
+    for c in 0..ncols {
+        let mut start = 0;
+        for k in 1..=bands.len() {
+            let joined = k < bands.len() && !ruled(c, edges[k]);
+            if joined {
+                continue;
+            }
+            // bands start..k are one cell in column c; a cell spanning the first rows is a
+            // header cell over a header of two rows, named once
+            if k - start > 1 && start > 0 {
+                let text = (start..k)
+                    .map(|b| cells[b][c].clone())
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                for row in &mut cells[start..k] {
+                    row[c] = text.clone();
+                }
+            }
+            start = k;
+        }
+    }
+    cells
+        .into_iter()
+        .filter(|r| r.iter().any(|c| !c.is_empty()))
+        .collect()
+}
+
 /// Cells of a run of lines, given column edges and, for ruled tables, row edges.
 fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>, body: f64) -> Vec<Vec<String>> {
-    let ncols = cols.len().saturating_sub(1).max(1);
     let groups: Vec<Vec<&Line>> = match rows {
         Some(edges) if edges.len() >= 2 => edges
             .windows(2)
@@ -709,36 +771,61 @@ fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>, body: f64) -> Vec<V
     };
     groups
         .into_iter()
-        .map(|g| {
-            (0..ncols)
-                .map(|c| {
-                    let (a, b) = (cols[c], cols[c + 1]);
-                    let mut cell = String::new();
-                    for l in &g {
-                        let whole = spanning(l, cols).or_else(|| {
-                            section_row(l, lines, body)
-                                .then(|| cols.windows(2).position(|w| l.x0 < w[1]).unwrap_or(0))
-                        });
-                        let t = match whole {
-                            // a line that runs across column edges (a section row, a cell
-                            // spanning columns) belongs to the column it starts in
-                            Some(first) if first == c => l.text(),
-                            Some(_) => String::new(),
-                            None => l.text_between(a, b),
-                        };
-                        if t.is_empty() {
-                            continue;
-                        }
-                        if !cell.is_empty() && needs_space(&cell, &t) {
-                            cell.push(' ');
-                        }
-                        cell.push_str(&t);
-                    }
-                    cell
-                })
-                .collect()
+        .map(|g| row_cells(&g, lines, cols, body))
+        .collect()
+}
+
+/// The cells of one row: its lines' text cut at the column edges.
+fn row_cells(g: &[&Line], lines: &[&Line], cols: &[f64], body: f64) -> Vec<String> {
+    let ncols = cols.len().saturating_sub(1).max(1);
+    (0..ncols)
+        .map(|c| {
+            let (a, b) = (cols[c], cols[c + 1]);
+            let mut cell = String::new();
+            for l in g {
+                let whole = spanning(l, cols).or_else(|| {
+                    section_row(l, lines, body)
+                        .then(|| cols.windows(2).position(|w| l.x0 < w[1]).unwrap_or(0))
+                });
+                let t = match whole {
+                    // a line that runs across column edges (a section row, a cell
+                    // spanning columns) belongs to the column it starts in
+                    Some(first) if first == c => l.text(),
+                    Some(_) => String::new(),
+                    None => l.text_between(a, b),
+                };
+                if t.is_empty() {
+                    continue;
+                }
+                if !cell.is_empty() && needs_space(&cell, &t) && !broken_word(&cell, &t) {
+                    cell.push(' ');
+                }
+                cell.push_str(&t);
+            }
+            cell
         })
         .collect()
+}
+
+/// Whether the last word of `before` and the first of `after` are one word broken across the
+/// lines of a narrow cell without a hyphen ("Bidirectio" / "nal"): together, and only together,
+/// they are a word the vocabulary knows (a direction, a transport).
+fn broken_word(before: &str, after: &str) -> bool {
+    let (Some(a), Some(b)) = (
+        before.split_whitespace().last(),
+        after.split_whitespace().next(),
+    ) else {
+        return false;
+    };
+    let known = |w: &str| {
+        let w = w.trim_end_matches([',', '.', ';', ':', ')']);
+        vocab().direction(w).is_some() || vocab().transport_word(w).is_some()
+    };
+    a.ends_with(char::is_alphabetic)
+        && b.starts_with(char::is_lowercase)
+        && !known(a)
+        && !known(b)
+        && known(&format!("{a}{b}"))
 }
 
 fn body_size(lines: &[Line]) -> f64 {
@@ -795,7 +882,10 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
         if cols.len() < 3 {
             continue;
         }
-        let rows = grid(&ls, &cols, r.rows.as_deref(), body);
+        let rows = match (&r.rows, r.cols.is_some()) {
+            (Some(edges), true) => ruled_grid(&ls, &cols, edges, &r.hrules, body),
+            _ => grid(&ls, &cols, r.rows.as_deref(), body),
+        };
         for i in inside {
             used[i] = true;
         }
