@@ -383,12 +383,13 @@ fn hostile_pdfs_cost_one_document_each() {
         "{objstm}"
     );
     assert!(objstm["error"].is_null(), "{objstm}");
+    // the map left out, the page is read without it
     let tounicode = by_name("bomb_tounicode.pdf");
     assert!(
         tounicode["warnings"]
             .to_string()
             .contains("decompression bomb")
-            || tounicode["error"].is_string(),
+            && tounicode["error"].is_null(),
         "{tounicode}"
     );
     assert_eq!(by_name("good.pdf")["records"], 11);

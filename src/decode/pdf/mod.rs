@@ -747,6 +747,26 @@ mod tests {
     /// operations lopdf's parser gives, on every page of every PDF fixture and every form they
     /// draw (and its own unit tests cover what lopdf gives up on).
     #[test]
+    fn hostile_tounicode_maps_are_read_without_panicking() {
+        use pdf_extract::parse_unicode_map as map;
+        // a count larger than its section, a truncated section
+        assert_eq!(
+            map(b"9 beginbfchar <01> <0041> endbfchar 3 beginbfchar <02>").len(),
+            1
+        );
+        // a range of four billion codes: cut at 65,536 (less 2,048 lone surrogates)
+        let m = map(b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange");
+        assert_eq!((m.len(), m[&0].as_str()), (65_536 - 2048, "A"));
+        // destinations that are not UTF-16, bytes that do not lex
+        assert!(map(b"2 beginbfchar <01> <004> <02> <D800> endbfchar").is_empty());
+        assert!(map(b"\xff\xfe(((( beginbfchar").is_empty());
+        assert_eq!(
+            map(b"1 beginbfrange <20> <21> [<0066006C> <0078>] endbfrange")[&0x20],
+            "fl"
+        );
+    }
+
+    #[test]
     fn content_lexer_reads_every_fixture_as_lopdf_does() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pdf");
         let mut pdfs: Vec<_> = std::fs::read_dir(&dir)

@@ -959,31 +959,92 @@ fn cached_unicode_map(contents: Vec<u8>) -> UnicodeMap {
     m
 }
 
-fn parse_unicode_map(contents: &[u8]) -> HashMap<u32, String> {
-    let cmap = adobe_cmap_parser::get_unicode_map(contents).unwrap();
+// portolan patch: a ToUnicode CMap is read without panicking. adobe-cmap-parser's
+// get_unicode_map panics on a map it cannot lex, indexes past the end of a truncated one, and
+// expands a bfrange of any size (0 to FFFFFFFF: four billion entries); here the map is lexed
+// with its `parse`, pairs are read until the section ends (whatever count it announces), a
+// range is cut at MAX_BFRANGE codes, and an entry that is not UTF-16 is left out. A map that
+// does not lex maps nothing: its glyphs count as unmapped.
+const MAX_BFRANGE: u32 = 1 << 16;
+
+/// Public for portolan's tests of hostile maps.
+#[doc(hidden)]
+pub fn parse_unicode_map(contents: &[u8]) -> HashMap<u32, String> {
+    use adobe_cmap_parser::Value;
     let mut unicode = HashMap::new();
-    // "It must use the beginbfchar, endbfchar, beginbfrange, and endbfrange operators to
-    // define the mapping from character codes to Unicode character sequences expressed in
-    // UTF-16BE encoding."
-    for (&k, v) in cmap.iter() {
-        let mut be: Vec<u16> = Vec::new();
-        let mut i = 0;
-        assert!(v.len() % 2 == 0);
-        while i < v.len() {
-            be.push(((v[i] as u16) << 8) | v[i+1] as u16);
-            i += 2;
+    let Ok(lexed) = adobe_cmap_parser::parse(contents) else {
+        return unicode;
+    };
+    fn as_code(s: &[u8]) -> u32 {
+        s.iter().fold(0u32, |c, b| (c << 8) | *b as u32)
+    }
+    let hex = |i: usize| match lexed.get(i) {
+        Some(Value::LiteralString(s)) => Some(s.as_slice()),
+        _ => None,
+    };
+    let mut insert = |code: u32, utf16be: &[u8]| {
+        if utf16be.len() % 2 != 0 {
+            return;
         }
-        match &be[..] {
-            [0xd800 ..= 0xdfff] => {
-                // this range is not specified as not being encoded
-                // we ignore them so we don't an error from from_utt16
+        let be: Vec<u16> = utf16be
+            .chunks(2)
+            .map(|w| ((w[0] as u16) << 8) | w[1] as u16)
+            .collect();
+        // "It must use the beginbfchar, endbfchar, beginbfrange, and endbfrange operators to
+        // define the mapping from character codes to Unicode character sequences expressed in
+        // UTF-16BE encoding."
+        if let Ok(s) = String::from_utf16(&be) {
+            unicode.insert(code, s);
+        }
+    };
+    let mut i = 0;
+    while i < lexed.len() {
+        let op = match &lexed[i] {
+            Value::Operator(o) => o.as_str(),
+            _ => {
+                i += 1;
                 continue;
+            }
+        };
+        i += 1;
+        match op {
+            "beginbfchar" => {
+                while let (Some(c), Some(u)) = (hex(i), hex(i + 1)) {
+                    insert(as_code(c), u);
+                    i += 2;
+                }
+            }
+            "beginbfrange" => {
+                while let (Some(lo), Some(hi)) = (hex(i), hex(i + 1)) {
+                    let (lo, hi) = (as_code(lo), as_code(hi));
+                    let n = if hi < lo { 0 } else { (hi - lo).min(MAX_BFRANGE - 1) + 1 };
+                    match lexed.get(i + 2) {
+                        // the destinations count up from `start` (its last UTF-16 unit)
+                        Some(Value::LiteralString(start)) if start.len() >= 2 => {
+                            let at = start.len() - 2;
+                            let last = ((start[at] as u16) << 8) | start[at + 1] as u16;
+                            for k in 0..n {
+                                let mut u = start.clone();
+                                let v = last.wrapping_add(k as u16).to_be_bytes();
+                                u[at] = v[0];
+                                u[at + 1] = v[1];
+                                insert(lo + k, &u);
+                            }
+                        }
+                        Some(Value::Array(codes)) => {
+                            for (k, c) in codes.iter().take(n as usize).enumerate() {
+                                if let Value::LiteralString(u) = c {
+                                    insert(lo + k as u32, u);
+                                }
+                            }
+                        }
+                        _ => break,
+                    }
+                    i += 3;
+                }
             }
             _ => {}
         }
-        let s = String::from_utf16(&be).unwrap();
-
-        unicode.insert(k, s);
     }
     unicode
 }
@@ -1966,15 +2027,26 @@ impl<'a> Processor<'a> {
                                                as_num(&operation.operands[2]),
                                                as_num(&operation.operands[3])))
                 }
-                "s" | "f*" | "B" | "B*" | "b" => {
-                    dlog!("unhandled path op {:?}", operation);
-                }
-                "S" => {
+                // portolan patch: every painting operator paints and ends the path (upstream
+                // left the path of `s`, `f*`, `B`, `B*`, `b`, `b*` in place, and the next `S`
+                // drew it again: an even-odd filled cell border came out as phantom rules)
+                "S" | "s" => {
+                    if operation.operator == "s" {
+                        path.ops.push(PathOp::Close);
+                    }
                     output.stroke(&gs.ctm, &gs.stroke_colorspace, &gs.stroke_color, &path)?;
                     path.ops.clear();
                 }
-                "F" | "f" => {
+                "F" | "f" | "f*" => {
                     output.fill(&gs.ctm, &gs.fill_colorspace, &gs.fill_color, &path)?;
+                    path.ops.clear();
+                }
+                "B" | "B*" | "b" | "b*" => {
+                    if operation.operator.starts_with('b') {
+                        path.ops.push(PathOp::Close);
+                    }
+                    output.fill(&gs.ctm, &gs.fill_colorspace, &gs.fill_color, &path)?;
+                    output.stroke(&gs.ctm, &gs.stroke_colorspace, &gs.stroke_color, &path)?;
                     path.ops.clear();
                 }
                 "W" | "w*" => { dlog!("unhandled clipping operation {:?}", operation); }
@@ -2615,4 +2687,39 @@ fn output_doc_inner<'a>(page_num: u32, object_id: ObjectId, doc: &'a Document, p
     p.process_stream(&doc, doc.get_page_content(object_id).unwrap(), resources, &media_box, output, page_num)?;
     output.end_page()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod unicode_map_tests {
+    use super::parse_unicode_map;
+
+    #[test]
+    fn reads_chars_and_ranges() {
+        let m = parse_unicode_map(
+            b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+              2 beginbfchar <01> <0041> <02> <D835DC00> endbfchar\n\
+              1 beginbfrange <10> <12> <0061> endbfrange\n\
+              1 beginbfrange <20> <21> [<0066006C> <0078>] endbfrange\n\
+              endcmap",
+        );
+        assert_eq!(m[&1], "A");
+        assert_eq!(m[&2], "\u{1D400}");
+        assert_eq!((m[&0x10].as_str(), m[&0x12].as_str()), ("a", "c"));
+        assert_eq!((m[&0x20].as_str(), m[&0x21].as_str()), ("fl", "x"));
+    }
+
+    #[test]
+    fn hostile_maps_do_not_panic_or_explode() {
+        // a count larger than the section, a truncated section, a range of four billion codes,
+        // odd-length and lone-surrogate destinations, bytes that do not lex
+        let m = parse_unicode_map(b"9 beginbfchar <01> <0041> endbfchar 3 beginbfchar <02>");
+        assert_eq!(m.len(), 1);
+        let m = parse_unicode_map(b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange");
+        // cut at MAX_BFRANGE codes, less the 2,048 whose destination is a lone surrogate
+        assert_eq!(m.len(), super::MAX_BFRANGE as usize - 2048);
+        let m = parse_unicode_map(b"2 beginbfchar <01> <004> <02> <D800> endbfchar");
+        assert!(m.is_empty());
+        assert!(parse_unicode_map(b"\xff\xfe(((( beginbfchar").is_empty());
+        assert!(parse_unicode_map(b"").is_empty());
+    }
 }
