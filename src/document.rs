@@ -78,6 +78,9 @@ pub struct Table {
     pub row_pages: Vec<u32>,
     /// Where the table starts in the source (line, or table number for HTML); for reports.
     pub line: usize,
+    /// The last row runs on past the table's end: a page broke it, and the print left it
+    /// open (no rule under it). The next fragment's first row finishes it.
+    pub last_row_open: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -280,6 +280,19 @@ fn pdf_versions_give_the_same_records_as_html_versions() {
         .iter()
         .filter(|i| i.document.starts_with("pdf/"))
         .collect();
+    // the print-engine matrix: every HTML fixture printed by each engine, in fixtures/pdf or,
+    // while portolan does not read it right yet, in KNOWN_GAP_PDFS
+    for html in inputs.iter().filter(|i| i.document.starts_with("html/")) {
+        let stem = html.document["html/".len()..].trim_end_matches(".html");
+        for engine in ["chromium", "libreoffice", "weasyprint"] {
+            let name = format!("{stem}.{engine}.pdf");
+            let gap = KNOWN_GAP_PDFS.iter().any(|g| g.0 == name);
+            assert!(
+                gap || pdfs.iter().any(|p| p.document == format!("pdf/{name}")),
+                "pdf/{name} is missing: scripts/make_pdf_fixtures.sh prints every HTML fixture"
+            );
+        }
+    }
     for pdf in pdfs {
         let stem = pdf.document["pdf/".len()..]
             .split('.')
@@ -306,6 +319,44 @@ fn pdf_versions_give_the_same_records_as_html_versions() {
                 render_markdown(&d)
             );
         }
+    }
+}
+
+/// Prints portolan does not read right yet: (file in tests/data/pdf-known-gaps, its source,
+/// how many of the source's distinct ports it finds at least). They are kept out of fixtures/
+/// (no golden file records a wrong reading) and measured here, and no port they give may be
+/// one the source does not have. ccp_en.weasyprint.pdf: WeasyPrint centres every cell of a
+/// row vertically, draws no rules, and breaks rows of 20 lines across pages.
+const KNOWN_GAP_PDFS: &[(&str, &str, usize)] = &[("ccp_en.weasyprint.pdf", "html/ccp_en.html", 9)];
+
+#[test]
+fn known_gap_pdfs_invent_no_port() {
+    let inputs = fixtures();
+    for (pdf, html, at_least) in KNOWN_GAP_PDFS {
+        let path = root().join("tests/data/pdf-known-gaps").join(pdf);
+        let p = extract_single(&Input {
+            document: pdf.to_string(),
+            path,
+        })
+        .2;
+        let h = extract_single(inputs.iter().find(|i| i.document == *html).unwrap()).2;
+        let ports = |rs: &[PortRecord]| {
+            rs.iter()
+                .map(|r| (r.port_start, r.port_end))
+                .collect::<std::collections::BTreeSet<_>>()
+        };
+        let (pp, hp) = (ports(&p), ports(&h));
+        assert!(
+            pp.is_subset(&hp),
+            "{pdf}: a port number the document does not have: {:?}",
+            pp.difference(&hp).collect::<Vec<_>>()
+        );
+        assert!(
+            pp.len() >= *at_least,
+            "{pdf}: {} of the {} ports of {html} (was {at_least})",
+            pp.len(),
+            hp.len()
+        );
     }
 }
 

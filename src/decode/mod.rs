@@ -133,6 +133,7 @@ impl BlockBuilder {
             page: self.page,
             row_pages: Vec::new(),
             line,
+            last_row_open: false,
         }));
     }
 }

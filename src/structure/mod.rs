@@ -49,6 +49,8 @@ pub struct FoundTable {
     pub intro: String,
     /// The document blocks the table was read from (more than one when fragments merged).
     pub blocks: Vec<usize>,
+    /// The last fragment's last row was left open by the page break (`Table::last_row_open`).
+    pub last_row_open: bool,
     /// What the table is written for, strongest first: the document's title (else its first
     /// heading), then the nearest headings above the table.
     pub subject: [String; 2],
@@ -109,6 +111,7 @@ pub fn collect_tables(doc: &Document, cells: &dyn CellClassifier) -> Vec<FoundTa
             if let Some(prev) = out.last_mut() {
                 if merge_into(prev, t, cells) {
                     prev.blocks.push(bi);
+                    prev.last_row_open = t.last_row_open;
                     continue;
                 }
             }
@@ -125,6 +128,7 @@ pub fn collect_tables(doc: &Document, cells: &dyn CellClassifier) -> Vec<FoundTa
             row_pages: row_pages_of(t),
             intro: intro.take().unwrap_or_default().to_string(),
             blocks: vec![bi],
+            last_row_open: t.last_row_open,
             subject: [
                 doc.subject().to_string(),
                 headings
@@ -292,9 +296,15 @@ fn merge_into(prev: &mut FoundTable, t: &Table, cells: &dyn CellClassifier) -> b
                     prev.row_pages.pop();
                 }
             }
-            // a row broken by the page: its rest on the next page has no first cell
+            // a row broken by the page: its rest on the next page has no first cell, or the
+            // print left the row open at the page's foot
+            let open = prev.last_row_open;
             if let (Some(last), Some(first)) = (rows.last_mut(), more.first()) {
-                if continues_row(last, first) {
+                // (or it finishes the cells it has, with no number: the listener's last words
+                // and the notes' last lines; a section row, one cell, is a row of its own)
+                let finishes = finishes_row(last, first)
+                    && first.iter().filter(|c| !c.is_empty()).count() >= 2;
+                if (open && last.len() == first.len()) || continues_row(last, first) || finishes {
                     join_cells(last, first);
                     more = &more[1..];
                     pages = pages.get(1..).unwrap_or(&[]);
@@ -326,9 +336,10 @@ fn merge_into(prev: &mut FoundTable, t: &Table, cells: &dyn CellClassifier) -> b
         }
         (TableBody::Grid(rows), TableBody::Grid(more)) if headerless => {
             // the fragment's first row may only finish the last row of the page before
-            let split_rest = rows
-                .last()
-                .is_some_and(|last| finishes_row(last, &t.header));
+            let split_rest = rows.last().is_some_and(|last| {
+                (prev.last_row_open && last.len() == t.header.len())
+                    || finishes_row(last, &t.header)
+            });
             if split_rest {
                 let last = rows.last_mut().expect("a last row");
                 join_cells(last, &t.header);

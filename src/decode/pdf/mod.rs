@@ -666,6 +666,9 @@ fn layout_blocks(read: &[ReadPage]) -> Vec<Block> {
                         continue;
                     }
                     b.table(header, t.caption, TableBody::Grid(rows), 0);
+                    if let Some(Block::Table(last)) = b.blocks.last_mut() {
+                        last.last_row_open = t.open_bottom;
+                    }
                 }
             }
         }
