@@ -25,6 +25,8 @@ pub struct PageTable {
     /// The lines it was built from, when it has no row rules (to lay it out again with the
     /// columns of the page before, when it continues a table).
     pub lines: Vec<Line>,
+    /// Its last row has no rule under it: the page broke the row.
+    pub open_bottom: bool,
 }
 
 impl PageTable {
@@ -121,6 +123,8 @@ struct Region {
     rows: Option<Vec<f64>>,
     /// The horizontal rules, to tell which cells span rows (no rule between them).
     hrules: Vec<Rule>,
+    /// No rule closes the last row: the page broke it.
+    open_bottom: bool,
 }
 
 fn ruled_regions(rules: &[Rule]) -> Vec<Region> {
@@ -139,10 +143,24 @@ fn ruled_regions(rules: &[Rule]) -> Vec<Region> {
         );
         // row separators: horizontal rules spanning most of the table (cell-level rules of a
         // collapsed-border table each span one cell, so they are pooled by their y)
+        let last_rule = c
+            .iter()
+            .filter(|r| r.horizontal())
+            .map(|r| (r.y0 + r.y1) / 2.0)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let open_bottom = vx.len() >= 3 && last_rule < bottom - 2.0;
+        // the cluster's own top and bottom close it where the page broke a row, which then
+        // has no rule under it (LibreOffice leaves it open)
         let hy = dedup_sorted(
             c.iter()
                 .filter(|r| r.horizontal())
                 .map(|r| (r.y0 + r.y1) / 2.0)
+                .chain(
+                    (vx.len() >= 3)
+                        .then_some([top, bottom])
+                        .into_iter()
+                        .flatten(),
+                )
                 .collect(),
             2.0,
         );
@@ -158,6 +176,7 @@ fn ruled_regions(rules: &[Rule]) -> Vec<Region> {
             cols,
             rows: Some(hy),
             hrules: c.iter().filter(|r| r.horizontal()).copied().collect(),
+            open_bottom,
         });
     }
     out
@@ -166,13 +185,20 @@ fn ruled_regions(rules: &[Rule]) -> Vec<Region> {
 /// Lines cut where they leave a ruled region: two ruled tables side by side share baselines,
 /// so one line of the page holds a row of each; each part goes to its own table. A word
 /// belongs to the region its centre is in.
-fn cut_at_regions(lines: &[Line], regions: &[Region]) -> Vec<Line> {
+fn cut_at_regions<'a>(lines: &'a [Line], regions: &[Region]) -> std::borrow::Cow<'a, [Line]> {
     let region_of = |l: &Line, w: &Word| {
         let (mid, c) = (l.y - 0.3 * l.size, (w.x0 + w.x1) / 2.0);
         regions
             .iter()
             .position(|r| mid > r.top && mid < r.bottom && c >= r.x0 - 2.0 && c <= r.x1 + 2.0)
     };
+    let whole = |l: &Line| {
+        let first = l.words.first().map(|w| region_of(l, w));
+        l.words.iter().all(|w| Some(region_of(l, w)) == first)
+    };
+    if regions.is_empty() || lines.iter().all(whole) {
+        return std::borrow::Cow::Borrowed(lines);
+    }
     let mut out = Vec::with_capacity(lines.len());
     for l in lines {
         let first = l.words.first().map(|w| region_of(l, w));
@@ -204,7 +230,7 @@ fn cut_at_regions(lines: &[Line], regions: &[Region]) -> Vec<Line> {
         }
         flush(&mut part);
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether a word runs across x: through it, not ending or starting there, and with no glyph
@@ -767,7 +793,16 @@ fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>, body: f64) -> Vec<V
             })
             .filter(|g| !g.is_empty())
             .collect(),
-        _ => row_groups(lines, cols, body),
+        _ => {
+            let groups = row_groups(lines, cols, body);
+            let cells: Vec<Vec<String>> = groups
+                .iter()
+                .map(|g| row_cells(g, lines, cols, body))
+                .collect();
+            let extents: Vec<(f64, f64)> =
+                groups.iter().map(|g| (g[0].y, g[g.len() - 1].y)).collect();
+            return spread_centred_first_cells(cells, extents);
+        }
     };
     groups
         .into_iter()
@@ -775,12 +810,61 @@ fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>, body: f64) -> Vec<V
         .collect()
 }
 
+/// A first cell centred vertically over the rows it spans (an HTML rowspan, printed without
+/// rules) is a row of its own between rows whose first cells are empty: "SIP proxy" halfway
+/// down three rows of ports. When rows with an empty first cell lie both above and below it
+/// (all of them next to it), it is their first cell, and no row of its own.
+fn spread_centred_first_cells(
+    mut cells: Vec<Vec<String>>,
+    mut extents: Vec<(f64, f64)>,
+) -> Vec<Vec<String>> {
+    let alone = |r: &[String]| !r[0].is_empty() && r[1..].iter().all(String::is_empty);
+    let headless = |r: &[String]| r[0].is_empty() && r[1..].iter().any(|c| !c.is_empty());
+    let mut i = 1;
+    while i + 1 < cells.len() {
+        if cells[i].len() < 2 || !alone(&cells[i]) {
+            i += 1;
+            continue;
+        }
+        let mut top = i;
+        while top > 0 && headless(&cells[top - 1]) {
+            top -= 1;
+        }
+        let mut bottom = i;
+        while bottom + 1 < cells.len() && headless(&cells[bottom + 1]) {
+            bottom += 1;
+        }
+        let (y0, y1) = (extents[top].0, extents[bottom].1);
+        let (m0, m1) = extents[i];
+        // centred: as far from the top of the span as from its bottom, within a quarter of it
+        let off = ((m0 + m1) / 2.0 - (y0 + y1) / 2.0).abs();
+        if top == i || bottom == i || off > (y1 - y0) / 4.0 {
+            i += 1;
+            continue;
+        }
+        let name = cells[i][0].clone();
+        for r in (top..=bottom).filter(|&r| r != i) {
+            cells[r][0] = name.clone();
+        }
+        cells.remove(i);
+        extents.remove(i);
+    }
+    cells
+}
+
 /// The cells of one row: its lines' text cut at the column edges.
 fn row_cells(g: &[&Line], lines: &[&Line], cols: &[f64], body: f64) -> Vec<String> {
     let ncols = cols.len().saturating_sub(1).max(1);
     (0..ncols)
         .map(|c| {
-            let (a, b) = (cols[c], cols[c + 1]);
+            // text that overflows the table's outer edges is the edge columns' (a long word
+            // runs past the last border)
+            let a = if c == 0 { f64::NEG_INFINITY } else { cols[c] };
+            let b = if c + 1 == ncols {
+                f64::INFINITY
+            } else {
+                cols[c + 1]
+            };
             let mut cell = String::new();
             for l in g {
                 let whole = spanning(l, cols).or_else(|| {
@@ -864,11 +948,13 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
             .filter(|&i| {
                 let l = &lines[i];
                 let mid = l.y - 0.3 * l.size;
+                // (by the words' centres: a long word overflows its cell's border)
+                let centre = |w: &Word| (w.x0 + w.x1) / 2.0;
                 !used[i]
                     && mid > r.top
                     && mid < r.bottom
-                    && l.x0 >= r.x0 - 2.0
-                    && l.x1 <= r.x1 + 2.0
+                    && l.words.first().is_some_and(|w| centre(w) >= r.x0 - 2.0)
+                    && l.words.last().is_some_and(|w| centre(w) <= r.x1 + 2.0)
             })
             .collect();
         if inside.is_empty() {
@@ -903,6 +989,7 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
                 top: r.top,
                 bottom: r.bottom,
                 caption: None,
+                open_bottom: r.open_bottom,
             }),
         });
     }
@@ -1057,6 +1144,7 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
                     top,
                     bottom,
                     caption: None,
+                    open_bottom: false,
                 }),
             });
         }
