@@ -740,9 +740,10 @@ fn ruled_grid(
                 .collect()
         })
         .collect();
+    let sections = section_rows(lines, body);
     let mut cells: Vec<Vec<String>> = bands
         .iter()
-        .map(|g| row_cells(g, lines, cols, body))
+        .map(|g| row_cells(g, &sections, cols))
         .collect();
     // ruled across column c at edge y
     let ruled = |c: usize, y: f64| {
@@ -781,6 +782,7 @@ fn ruled_grid(
 
 /// Cells of a run of lines, given column edges and, for ruled tables, row edges.
 fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>, body: f64) -> Vec<Vec<String>> {
+    let sections = section_rows(lines, body);
     let groups: Vec<Vec<&Line>> = match rows {
         Some(edges) if edges.len() >= 2 => edges
             .windows(2)
@@ -797,7 +799,7 @@ fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>, body: f64) -> Vec<V
             let groups = row_groups(lines, cols, body);
             let cells: Vec<Vec<String>> = groups
                 .iter()
-                .map(|g| row_cells(g, lines, cols, body))
+                .map(|g| row_cells(g, &sections, cols))
                 .collect();
             let extents: Vec<(f64, f64)> =
                 groups.iter().map(|g| (g[0].y, g[g.len() - 1].y)).collect();
@@ -806,7 +808,7 @@ fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>, body: f64) -> Vec<V
     };
     groups
         .into_iter()
-        .map(|g| row_cells(&g, lines, cols, body))
+        .map(|g| row_cells(&g, &sections, cols))
         .collect()
 }
 
@@ -853,7 +855,21 @@ fn spread_centred_first_cells(
 }
 
 /// The cells of one row: its lines' text cut at the column edges.
-fn row_cells(g: &[&Line], lines: &[&Line], cols: &[f64], body: f64) -> Vec<String> {
+/// Which of `lines` are section rows, by address (each line is asked once per cell otherwise,
+/// and the question scans every line of the table).
+fn section_rows(lines: &[&Line], body: f64) -> std::collections::HashSet<*const Line> {
+    lines
+        .iter()
+        .filter(|l| section_row(l, lines, body))
+        .map(|l| *l as *const Line)
+        .collect()
+}
+
+fn row_cells(
+    g: &[&Line],
+    sections: &std::collections::HashSet<*const Line>,
+    cols: &[f64],
+) -> Vec<String> {
     let ncols = cols.len().saturating_sub(1).max(1);
     (0..ncols)
         .map(|c| {
@@ -868,7 +884,8 @@ fn row_cells(g: &[&Line], lines: &[&Line], cols: &[f64], body: f64) -> Vec<Strin
             let mut cell = String::new();
             for l in g {
                 let whole = spanning(l, cols).or_else(|| {
-                    section_row(l, lines, body)
+                    sections
+                        .contains(&(*l as *const Line))
                         .then(|| cols.windows(2).position(|w| l.x0 < w[1]).unwrap_or(0))
                 });
                 let t = match whole {
