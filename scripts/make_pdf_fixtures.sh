@@ -13,7 +13,7 @@
 #   bombs bomb_{chain,tounicode,objstm}.pdf
 #
 # The tests never run this script; its outputs are committed. It needs chromium, soffice
-# (LibreOffice), qpdf, poppler-utils, python3 and fonts-noto-cjk (Debian packages), and
+# (LibreOffice), qpdf, poppler-utils, python3, fonts-liberation2 and fonts-noto-cjk (Debian packages), and
 # weasyprint (PyPI).
 #
 # usage: scripts/make_pdf_fixtures.sh            every HTML fixture, the broken PDFs, a summary
