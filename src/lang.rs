@@ -24,6 +24,77 @@ const LATIN: [(&str, Language); 6] = [
     ("it", Language::Italian),
 ];
 
+/// Function words of each language of [`LATIN`] that the others do not share (no "que", "la",
+/// "una", "del", "e", "do", "son", "porta"), lowercase.
+const FUNCTION_WORDS: [(&str, &[&str]); 6] = [
+    (
+        "en",
+        &[
+            "the", "and", "of", "to", "for", "with", "that", "this", "from", "is", "are", "by",
+            "which", "or",
+        ],
+    ),
+    (
+        "fr",
+        &[
+            "le", "les", "des", "et", "est", "pour", "du", "dans", "sur", "avec", "une", "aux",
+            "qui", "sont",
+        ],
+    ),
+    (
+        "de",
+        &[
+            "der", "die", "das", "und", "ist", "für", "mit", "den", "von", "nicht", "auf", "eine",
+            "wird", "werden",
+        ],
+    ),
+    (
+        "es",
+        &[
+            "el", "los", "las", "y", "por", "al", "como", "puerto", "puertos",
+        ],
+    ),
+    (
+        "pt",
+        &[
+            "os", "dos", "das", "não", "em", "uma", "ao", "na", "é", "são", "portas",
+        ],
+    ),
+    (
+        "it",
+        &[
+            "il", "gli", "della", "di", "che", "per", "sono", "non", "è", "dei", "nel", "alla",
+            "delle", "porte",
+        ],
+    ),
+];
+
+/// The language of a Latin-script sample by its function words, when one language clearly has
+/// the most ([`crate::tuning::FUNCTION_WORDS_MIN`], [`crate::tuning::FUNCTION_WORDS_MARGIN`]).
+fn by_function_words(sample: &str) -> Option<&'static str> {
+    let mut hits = [0usize; FUNCTION_WORDS.len()];
+    for w in sample
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty() && w.len() <= 8)
+    {
+        let w = w.to_lowercase();
+        for (i, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
+            if words.contains(&w.as_str()) {
+                hits[i] += 1;
+            }
+        }
+    }
+    let best = (0..hits.len()).max_by_key(|&i| (hits[i], std::cmp::Reverse(i)))?;
+    let second = (0..hits.len())
+        .filter(|&i| i != best)
+        .map(|i| hits[i])
+        .max()
+        .unwrap_or(0);
+    (hits[best] >= crate::tuning::FUNCTION_WORDS_MIN
+        && hits[best] >= crate::tuning::FUNCTION_WORDS_MARGIN * second.max(1))
+    .then_some(FUNCTION_WORDS[best].0)
+}
+
 static DETECTOR: LazyLock<LanguageDetector> =
     LazyLock::new(|| LanguageDetectorBuilder::from_languages(&LATIN.map(|(_, l)| l)).build());
 
@@ -202,7 +273,17 @@ pub fn detect(sample: &str) -> String {
         Some(Script::Korean) => "ko".into(),
         Some(Script::Han) => chinese(&c).into(),
         Some(Script::Cyrillic) => "ru".into(),
-        Some(Script::Latin) => DETECTOR
+        Some(Script::Latin) => match by_function_words(head(sample, LINGUA_SAMPLE)) {
+            Some(t) => t.to_string(),
+            None => latin_by_lingua(sample),
+        },
+        None => String::new(),
+    }
+}
+
+fn latin_by_lingua(sample: &str) -> String {
+    {
+        DETECTOR
             .detect_language_of(head(sample, LINGUA_SAMPLE))
             .and_then(|l| {
                 LATIN
@@ -210,8 +291,7 @@ pub fn detect(sample: &str) -> String {
                     .find(|(_, x)| *x == l)
                     .map(|(t, _)| t.to_string())
             })
-            .unwrap_or_else(|| "en".into()),
-        None => String::new(),
+            .unwrap_or_else(|| "en".into())
     }
 }
 
@@ -275,6 +355,39 @@ mod tests {
         assert_eq!(canonical_tag("zh_TW"), "zh-Hant");
         assert_eq!(canonical_tag("zh-Hant-HK"), "zh-Hant");
         assert_eq!(canonical_tag("pt-BR"), "pt");
+    }
+
+    #[test]
+    fn function_words_agree_with_lingua() {
+        // every Latin-script text fixture that the function words decide, lingua decides alike
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut decided = 0;
+        for dir in ["corpus-dev", "languages", "seeds", "corpus", "shapes"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let Ok(text) = std::fs::read_to_string(e.path()) else {
+                    continue;
+                };
+                if script_of_text(&text) != Some(Script::Latin) {
+                    continue;
+                }
+                if let Some(t) = by_function_words(head(&text, LINGUA_SAMPLE)) {
+                    decided += 1;
+                    assert_eq!(t, latin_by_lingua(&text), "{}", e.path().display());
+                }
+            }
+        }
+        assert!(
+            decided >= 10,
+            "{decided} fixtures decided by function words"
+        );
+        assert_eq!(
+            by_function_words("Die Ports und der Dienst, die für den Server von der Firewall auf dem Host mit der Regel freigegeben werden und die nicht ist"),
+            Some("de")
+        );
+        assert_eq!(by_function_words("TCP 443 HTTPS Inbound"), None);
     }
 
     #[test]

@@ -52,3 +52,10 @@ pub const DIRECTION_LABEL_MAX_WORDS: usize = 3;
 pub const LIST_ROW_CONFIDENCE: f64 = 0.8;
 /// Confidence of a record from a firewall command the document gives (`ufw allow 443/tcp`).
 pub const COMMAND_CONFIDENCE: f64 = 0.8;
+
+/// Latin-script text is told by its function words before lingua is asked (lingua loads its
+/// models and scores n-grams: a tenth of a PDF worker's time on an English guide without
+/// metadata). One language must have at least this many function-word hits in the sample ...
+pub const FUNCTION_WORDS_MIN: usize = 12;
+/// ... and this many times the hits of any other language; otherwise lingua decides.
+pub const FUNCTION_WORDS_MARGIN: usize = 4;

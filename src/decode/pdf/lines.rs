@@ -333,12 +333,12 @@ fn line_of(mut gs: Vec<&Glyph>) -> Option<Line> {
             }
         }
         let raised = g.size < 0.85 * size && g.y < baseline - 0.15 * size;
-        let text = if raised {
-            let sup: Option<String> = g.text.chars().map(superscript).collect();
-            sup.unwrap_or_else(|| g.text.clone())
+        let sup: Option<String> = if raised {
+            g.text.chars().map(superscript).collect()
         } else {
-            g.text.clone()
+            None
         };
+        let text: &str = sup.as_deref().unwrap_or(&g.text);
         let gap_limit = 0.18 * size;
         let new_word = match (words.last(), prev) {
             (None, _) | (_, None) => true,
@@ -354,7 +354,7 @@ fn line_of(mut gs: Vec<&Glyph>) -> Option<Line> {
                 glyphs: Vec::new(),
             });
         }
-        words.last_mut().expect("a word").push(&text, g.x0, g.x1);
+        words.last_mut().expect("a word").push(text, g.x0, g.x1);
         space_before = false;
         prev = Some(g);
     }
