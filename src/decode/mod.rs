@@ -26,7 +26,7 @@ static RELEASE: LazyLock<Regex> = LazyLock::new(|| {
         .map(|w| regex::escape(w))
         .collect();
     Regex::new(&format!(
-        r"(?i)(?:^|[^\p{{L}}])(?:{})\s*([0-9][0-9A-Za-z.()_-]*[0-9A-Za-z)])",
+        r"(?:^|[^\p{{L}}])(?:{})\s*([0-9][0-9A-Za-z.()_-]*[0-9A-Za-z)])",
         words.join("|")
     ))
     .expect("release pattern")

@@ -1014,9 +1014,8 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
     // unruled tables: runs of lines with at least two chunks
     let free: Vec<usize> = (0..lines.len()).filter(|&i| !used[i]).collect();
     let chunk_gap = 1.0 * body;
-    let multi = |l: &Line| l.chunks(chunk_gap, &[]).len() >= 2;
     let page_left = lines.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min);
-    let blocker = |l: &Line| {
+    let blocks_run = |l: &Line| {
         let t = l.text();
         // "Notes" alone far from the left margin is a header cell, not a note
         let note = match note_marker(&t) {
@@ -1028,11 +1027,19 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
         let footnote = t.starts_with(['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '*', '†', '‡']);
         l.size > body * 1.15 || is_caption(&t) || note || footnote
     };
+    // asked of each line many times as runs grow: once per line here
+    let multis_at: Vec<bool> = lines
+        .iter()
+        .map(|l| l.chunks(chunk_gap, &[]).len() >= 2)
+        .collect();
+    let blockers_at: Vec<bool> = lines.iter().map(blocks_run).collect();
+    let multi = |i: usize| multis_at[i];
+    let blocker = |i: usize| blockers_at[i];
     let mut k = 0;
     while k < free.len() {
         let i = free[k];
         let l = &lines[i];
-        if !multi(l) || blocker(l) {
+        if !multi(i) || blocker(i) {
             k += 1;
             continue;
         }
@@ -1052,9 +1059,9 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
                 >= 2;
             let reach = if header_like { 4.0 } else { 1.6 };
             if used[j]
-                || blocker(n)
+                || blocker(j)
                 || first.y - n.y > reach * body
-                || (n.x1 - n.x0 > 0.6 * page_width && !multi(n))
+                || (n.x1 - n.x0 > 0.6 * page_width && !multi(j))
             {
                 break;
             }
@@ -1074,11 +1081,11 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
                     .iter()
                     .any(|&r| lines[r].words.iter().any(|w| (w.x0 - n.x0).abs() < 2.0));
             let limit = if in_column { 4.0 } else { 2.4 };
-            if n.y - prev.y > limit * body || blocker(n) {
+            if n.y - prev.y > limit * body || blocker(j) {
                 break;
             }
             // a single-chunk line starting at the left edge that is as wide as a paragraph ends the run
-            if !multi(n) && (n.x0 - left).abs() < 2.0 && n.x1 - n.x0 > 0.55 * page_width {
+            if !multi(j) && (n.x0 - left).abs() < 2.0 && n.x1 - n.x0 > 0.55 * page_width {
                 break;
             }
             run.push(j);
@@ -1086,8 +1093,9 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
         }
         // trailing single-chunk lines at the left edge after a clear gap are prose
         while run.len() > 1 {
-            let last = &lines[*run.last().expect("a line")];
-            if multi(last) {
+            let li = *run.last().expect("a line");
+            let last = &lines[li];
+            if multi(li) {
                 break;
             }
             let prev = &lines[run[run.len() - 2]];
@@ -1097,7 +1105,7 @@ pub fn page_items(lines: &[Line], rules: &[Rule], page_width: f64, body: f64) ->
                 break;
             }
         }
-        let multis = run.iter().filter(|&&j| multi(&lines[j])).count();
+        let multis = run.iter().filter(|&&j| multi(j)).count();
         if multis < 2 {
             k += 1;
             continue;
