@@ -2,6 +2,7 @@
 //! the ruling lines (table borders), and which marked-content sequence (MCID) each glyph belongs
 //! to. pdf-extract interprets the content streams; this module only collects.
 
+use compact_str::CompactString;
 use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path, PathOp, Transform};
 use unicode_normalization::UnicodeNormalization;
 
@@ -13,7 +14,9 @@ pub struct Glyph {
     /// Baseline.
     pub y: f64,
     pub size: f64,
-    pub text: String,
+    /// Inline up to 24 bytes (a glyph is one character, or a ligature's few): no heap string per
+    /// glyph.
+    pub text: CompactString,
     /// The marked-content sequence (MCID) the glyph was drawn in, for tagged PDFs.
     pub mcid: Option<i64>,
 }
@@ -185,11 +188,11 @@ impl Collector {
 /// Characters some fonts map to compatibility code points: Kangxi radicals (U+2F00) and CJK
 /// radical supplements for ordinary kanji, Latin ligatures (`ﬁ`). Only these are folded here;
 /// everything else (superscript marks above all) stays for the shared normalization.
-pub fn fold_glyph_text(s: &str) -> String {
+pub fn fold_glyph_text(s: &str) -> CompactString {
     if s.is_ascii() {
-        return s.to_string();
+        return CompactString::from(s);
     }
-    let mut out = String::with_capacity(s.len());
+    let mut out = CompactString::with_capacity(s.len());
     for c in s.chars() {
         if matches!(c as u32, 0x2E80..=0x2FDF | 0xFB00..=0xFB06 | 0xF900..=0xFAFF) {
             out.extend(std::iter::once(c).nfkc());

@@ -470,7 +470,7 @@ mod tests {
                 x1: x + w,
                 y,
                 size,
-                text: c.to_string(),
+                text: c.to_string().into(),
                 mcid: None,
             });
             x += w;
