@@ -506,7 +506,12 @@ fn section_row(l: &Line, lines: &[&Line], body: f64) -> bool {
 /// Rows of a run of lines without row rules. In each column, lines closer than the line pitch
 /// are one cell; a row is a stretch of the page covered by overlapping cells. So a multi-line
 /// cell stays one cell, and a cell centred vertically next to it falls into its row.
-fn row_groups<'a>(lines: &[&'a Line], cols: &[f64], body: f64) -> Vec<Vec<&'a Line>> {
+fn row_groups<'a>(
+    lines: &[&'a Line],
+    cols: &[f64],
+    body: f64,
+    section_set: &std::collections::HashSet<*const Line>,
+) -> Vec<Vec<&'a Line>> {
     let ncols = cols.len().saturating_sub(1).max(1);
     let in_col = |l: &Line, c: usize| !l.text_between(cols[c], cols[c + 1]).is_empty();
     // the line pitch inside a cell: the smallest gap between lines of one column
@@ -528,7 +533,12 @@ fn row_groups<'a>(lines: &[&'a Line], cols: &[f64], body: f64) -> Vec<Vec<&'a Li
     // its own, however close the cell above it ends
     let sections: Vec<bool> = lines
         .iter()
-        .map(|l| ncols > 1 && l.x0 < cols[1] && l.x1 > cols[1] && section_row(l, lines, body))
+        .map(|l| {
+            ncols > 1
+                && l.x0 < cols[1]
+                && l.x1 > cols[1]
+                && section_set.contains(&(*l as *const Line))
+        })
         .collect();
     for c in 0..ncols {
         let mut block: Option<(f64, f64)> = None;
@@ -719,6 +729,20 @@ fn spanning(l: &Line, cols: &[f64]) -> Option<usize> {
     crosses.then(|| cols.windows(2).position(|w| l.x0 < w[1]).unwrap_or(0))
 }
 
+/// The lines between each two row edges (by the middle of their x-height), one band per pair.
+fn bands<'a>(lines: &[&'a Line], edges: &[f64]) -> Vec<Vec<&'a Line>> {
+    edges
+        .windows(2)
+        .map(|w| {
+            lines
+                .iter()
+                .copied()
+                .filter(|l| l.y - 0.3 * l.size >= w[0] && l.y - 0.3 * l.size < w[1])
+                .collect()
+        })
+        .collect()
+}
+
 /// Cells of a table ruled both ways. A cell that spans rows has no rule across its column
 /// between them: its text (set in whichever row the producer centred it) goes into every row
 /// it spans, as an HTML reader expands a rowspan.
@@ -730,16 +754,7 @@ fn ruled_grid(
     body: f64,
 ) -> Vec<Vec<String>> {
     let ncols = cols.len().saturating_sub(1).max(1);
-    let bands: Vec<Vec<&Line>> = edges
-        .windows(2)
-        .map(|w| {
-            lines
-                .iter()
-                .copied()
-                .filter(|l| l.y - 0.3 * l.size >= w[0] && l.y - 0.3 * l.size < w[1])
-                .collect()
-        })
-        .collect();
+    let bands = bands(lines, edges);
     let sections = section_rows(lines, body);
     let mut cells: Vec<Vec<String>> = bands
         .iter()
@@ -784,19 +799,12 @@ fn ruled_grid(
 fn grid(lines: &[&Line], cols: &[f64], rows: Option<&[f64]>, body: f64) -> Vec<Vec<String>> {
     let sections = section_rows(lines, body);
     let groups: Vec<Vec<&Line>> = match rows {
-        Some(edges) if edges.len() >= 2 => edges
-            .windows(2)
-            .map(|w| {
-                lines
-                    .iter()
-                    .copied()
-                    .filter(|l| l.y - 0.3 * l.size >= w[0] && l.y - 0.3 * l.size < w[1])
-                    .collect::<Vec<_>>()
-            })
+        Some(edges) if edges.len() >= 2 => bands(lines, edges)
+            .into_iter()
             .filter(|g| !g.is_empty())
             .collect(),
         _ => {
-            let groups = row_groups(lines, cols, body);
+            let groups = row_groups(lines, cols, body, &sections);
             let cells: Vec<Vec<String>> = groups
                 .iter()
                 .map(|g| row_cells(g, &sections, cols))
@@ -922,11 +930,12 @@ fn broken_word(before: &str, after: &str) -> bool {
         let w = w.trim_end_matches([',', '.', ';', ':', ')']);
         vocab().direction(w).is_some() || vocab().transport_word(w).is_some()
     };
+    // (the whole first: it is rarely a word, and each lookup normalizes its text)
     a.ends_with(char::is_alphabetic)
         && b.starts_with(char::is_lowercase)
+        && known(&format!("{a}{b}"))
         && !known(a)
         && !known(b)
-        && known(&format!("{a}{b}"))
 }
 
 fn body_size(lines: &[Line]) -> f64 {
