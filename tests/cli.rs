@@ -28,6 +28,21 @@ fn read(p: &Path) -> Vec<u8> {
     std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
+/// The run's report.json.
+fn report(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&read(&out.join("report.json"))).expect("report.json parses")
+}
+
+/// The report entry of the first document whose name `named` accepts.
+fn document(report: &serde_json::Value, named: impl Fn(&str) -> bool) -> &serde_json::Value {
+    report["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .find(|d| d["document"].as_str().is_some_and(&named))
+        .unwrap_or_else(|| panic!("no such document in the report: {report:#}"))
+}
+
 #[test]
 fn bundled_fixtures_run_clean() {
     let tmp = tempfile::tempdir().unwrap();
@@ -43,8 +58,7 @@ fn bundled_fixtures_run_clean() {
     for f in ["ports.csv", "ports.json", "report.json", "report.md"] {
         assert!(out.join(f).is_file(), "{f} written");
     }
-    let report: serde_json::Value =
-        serde_json::from_slice(&read(&out.join("report.json"))).unwrap();
+    let report = report(&out);
     assert_eq!(report["totals"]["failed"], 0);
     assert!(report["totals"]["records"].as_u64().unwrap() > 300);
     // no stray temporary files
@@ -165,15 +179,8 @@ fn bad_files_are_reported_and_the_run_goes_on() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(code, 2, "{err}");
-    let report: serde_json::Value =
-        serde_json::from_slice(&read(&out.join("report.json"))).unwrap();
-    let docs_r = report["documents"].as_array().unwrap();
-    let by_name = |n: &str| {
-        docs_r
-            .iter()
-            .find(|d| d["document"] == n)
-            .unwrap_or_else(|| panic!("{n} in report"))
-    };
+    let report = report(&out);
+    let by_name = |n: &str| document(&report, |d| d == n);
     // each bad file fails with an error that says why (a substring of it)
     for (name, why) in [
         ("empty.txt", "empty"),
@@ -209,7 +216,9 @@ fn bad_files_are_reported_and_the_run_goes_on() {
     assert_eq!(by_name("deep.html")["records"], 1);
     assert!(by_name("good.txt")["error"].is_null());
     assert_eq!(by_name("good.txt")["records"], 11);
-    assert!(!docs_r
+    assert!(!report["documents"]
+        .as_array()
+        .unwrap()
         .iter()
         .any(|d| d["document"].as_str().unwrap().contains(".git")));
     let md = String::from_utf8(read(&out.join("report.md"))).unwrap();
@@ -327,17 +336,8 @@ fn hostile_pdfs_cost_one_document_each() {
         "60",
     ]);
     assert_eq!(code, 2, "{err}");
-    let report: serde_json::Value =
-        serde_json::from_slice(&read(&out.join("report.json"))).unwrap();
-    let by_name = |n: &str| {
-        report["documents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["document"] == n)
-            .unwrap_or_else(|| panic!("{n} in report"))
-            .clone()
-    };
+    let report = report(&out);
+    let by_name = |n: &str| document(&report, |d| d == n);
     let error = |n: &str| by_name(n)["error"].as_str().unwrap_or("").to_string();
     assert!(
         error("encrypted.pdf").contains("password"),
@@ -421,17 +421,15 @@ fn a_pdf_worker_over_its_memory_limit_fails_that_document_only() {
         "24",
     ]);
     assert_eq!(code, 2, "{err}");
-    let report: serde_json::Value =
-        serde_json::from_slice(&read(&out.join("report.json"))).unwrap();
-    let docs_r = report["documents"].as_array().unwrap();
-    let big = docs_r.iter().find(|d| d["document"] == "big.pdf").unwrap();
+    let report = report(&out);
+    let big = document(&report, |d| d == "big.pdf");
     // the worker aborts on a failed allocation, or the read fails first: either way the
     // document fails for lack of memory and the run goes on
     assert!(
         big["error"].as_str().unwrap_or("").contains("memory"),
         "{big}"
     );
-    let good = docs_r.iter().find(|d| d["document"] == "good.txt").unwrap();
+    let good = document(&report, |d| d == "good.txt");
     assert_eq!(good["records"], 11);
 }
 
@@ -622,17 +620,8 @@ fn the_report_says_how_pdf_tables_were_read() {
         "-q",
     ]);
     assert_eq!(code, 0, "{err}");
-    let report: serde_json::Value =
-        serde_json::from_slice(&read(&out.join("report.json"))).unwrap();
-    let read_by = |suffix: &str| {
-        report["documents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["document"].as_str().unwrap().ends_with(suffix))
-            .unwrap()["tables_read_by"]
-            .clone()
-    };
+    let report = report(&out);
+    let read_by = |suffix: &str| &document(&report, |d| d.ends_with(suffix))["tables_read_by"];
     assert_eq!(read_by("chromium.pdf"), "structure tree");
     assert_eq!(read_by("libreoffice.pdf"), "layout");
     assert!(read_by(".txt").is_null());
