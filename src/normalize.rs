@@ -76,35 +76,7 @@ pub fn take_marks(s: &str) -> (String, Vec<Mark>) {
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = true;
-    // NFKC leaves ASCII as it is: skip the normalizer for the common case. A superscript digit
-    // after a letter or digit is a footnote mark whoever folds the text (`TCP 1433¹` must never
-    // read as 14331): it becomes a space before NFKC could make it a digit.
-    let unmarked: String;
-    let s = if s.is_ascii() {
-        s
-    } else {
-        let (mut prev, mut in_mark) = (' ', false);
-        unmarked = s
-            .chars()
-            .map(|c| {
-                let sup = superscript_digit(c).is_some();
-                in_mark = sup && (in_mark || prev.is_alphanumeric());
-                prev = c;
-                if in_mark {
-                    ' '
-                } else {
-                    c
-                }
-            })
-            .collect();
-        &unmarked
-    };
-    let chars: Box<dyn Iterator<Item = char>> = if s.is_ascii() {
-        Box::new(s.chars())
-    } else {
-        Box::new(s.nfkc())
-    };
-    for c in chars {
+    let mut push = |c: char| {
         let c = match c {
             '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
             | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
@@ -125,6 +97,32 @@ pub fn fold(s: &str) -> String {
             out.push(c);
             last_space = false;
         }
+    };
+    // NFKC leaves ASCII as it is, and nothing composes across an ASCII space (a starter that no
+    // mapping joins): each word is normalised alone, and ASCII words skip the normalizer.
+    for word in s.split_inclusive(|c: char| c.is_ascii_whitespace()) {
+        if word.is_ascii() {
+            word.chars().for_each(&mut push);
+            continue;
+        }
+        // A superscript digit after a letter or digit is a footnote mark whoever folds the
+        // text (`TCP 1433¹` must never read as 14331): it becomes a space before NFKC could
+        // make it a digit.
+        let (mut prev, mut in_mark) = (' ', false);
+        let unmarked: String = word
+            .chars()
+            .map(|c| {
+                let sup = superscript_digit(c).is_some();
+                in_mark = sup && (in_mark || prev.is_alphanumeric());
+                prev = c;
+                if in_mark {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        unmarked.nfkc().for_each(&mut push);
     }
     while out.ends_with(' ') {
         out.pop();
@@ -222,6 +220,47 @@ fn is_word_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `fold` normalises word by word; NFKC of the whole text, marks removed first, must
+    /// give the same folding, whatever sits next to the spaces (combining marks, superscripts,
+    /// compatibility characters, CJK).
+    #[test]
+    fn word_by_word_normalisation_is_whole_text_normalisation() {
+        let pieces = [
+            " ", "  ", "\t", "\n", "TCP", "1433", "\u{00B9}", "\u{00B2}\u{00B3}", "e", "\u{0301}",
+            "\u{0327}", "\u{00A8}", "\u{FB01}", "ＴＣＰ", "１４３３", "ｶ", "\u{FF9E}", "が", "\u{3099}",
+            "\u{00A0}", "\u{3000}", "–", "〜", "、", "Défaut", "é", "ﾎﾟｰﾄ", "①", "\u{2126}", "x",
+        ];
+        let whole = |s: &str| -> String {
+            let (mut prev, mut in_mark) = (' ', false);
+            let unmarked: String = s
+                .chars()
+                .map(|c| {
+                    let sup = superscript_digit(c).is_some();
+                    in_mark = sup && (in_mark || prev.is_alphanumeric());
+                    prev = c;
+                    if in_mark {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            // normalised as a whole: `fold` of it only applies the folds
+            unmarked.nfkc().collect()
+        };
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..5000 {
+            let mut s = String::new();
+            for _ in 0..8 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                s.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(fold(&s), fold(&whole(&s)), "{s:?}");
+        }
+    }
 
     /// Whether `phrase` occurs in `hay` as whole words (how `vocab::Phrases` matches).
     fn has_phrase(hay: &str, phrase: &str) -> bool {

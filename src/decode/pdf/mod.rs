@@ -112,9 +112,52 @@ fn pdf_string(bytes: &[u8]) -> String {
 }
 
 struct ReadPage {
+    /// The page's glyphs, kept only when they carry marked content (a tagged PDF may be read
+    /// through its structure tree); otherwise they were made into `lines` on reading and
+    /// dropped, so a long document never holds every page's glyphs at once.
     glyphs: PageGlyphs,
+    /// The page's lines, when made on reading.
+    lines: Option<Vec<Line>>,
+    /// Whether the page drew any text.
+    has_text: bool,
+    /// Whether any of its glyphs was drawn in marked content.
+    marked: bool,
     error: Option<String>,
     truncated: bool,
+}
+
+impl ReadPage {
+    /// Reads a page's glyphs into lines, unless they are needed for the structure tree.
+    fn new(mut glyphs: PageGlyphs, error: Option<String>, truncated: bool) -> ReadPage {
+        let has_text = !glyphs.glyphs.is_empty();
+        let marked = glyphs.glyphs.iter().any(|g| g.mcid.is_some());
+        let lines = (!marked).then(|| {
+            let refs: Vec<&Glyph> = glyphs.glyphs.iter().collect();
+            lines_of(&refs)
+        });
+        if !marked {
+            glyphs.glyphs = Vec::new();
+        }
+        ReadPage {
+            glyphs,
+            lines,
+            has_text,
+            marked,
+            error,
+            truncated,
+        }
+    }
+
+    /// Takes the page's lines (made now from its glyphs when they were kept).
+    fn take_lines(&mut self) -> Vec<Line> {
+        match self.lines.take() {
+            Some(l) => l,
+            None => {
+                let refs: Vec<&Glyph> = self.glyphs.glyphs.iter().collect();
+                lines_of(&refs)
+            }
+        }
+    }
 }
 
 /// Inflated size limit of one page's content streams.
@@ -158,25 +201,21 @@ fn read_page(
     id: pdf_extract::ObjectId,
 ) -> ReadPage {
     if content_too_large(doc, id, MAX_CONTENT_BYTES) {
-        return ReadPage {
-            glyphs: PageGlyphs {
+        return ReadPage::new(
+            PageGlyphs {
                 number: num,
                 ..Default::default()
             },
-            error: Some(format!(
+            Some(format!(
                 "its content inflates beyond {} MiB (a decompression bomb?); the page was skipped",
                 MAX_CONTENT_BYTES >> 20
             )),
-            truncated: false,
-        };
+            false,
+        );
     }
     let mut c = Collector::new(MAX_GLYPHS_PER_PAGE);
     let error = reader.read(num, id, &mut c).err().map(|e| e.to_string());
-    ReadPage {
-        truncated: c.truncated,
-        glyphs: c.page,
-        error,
-    }
+    ReadPage::new(c.page, error, c.truncated)
 }
 
 /// The glyphs of one page (for `portolan blocks --glyphs`).
@@ -218,7 +257,7 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
     } else {
         threads * PAGE_RUNS_PER_THREAD
     };
-    let read: Vec<ReadPage> = pages
+    let mut read: Vec<ReadPage> = pages
         .par_chunks(pages.len().div_ceil(runs).max(1))
         .map(|run| {
             let mut reader = pdf_extract::PageReader::new(&doc);
@@ -249,18 +288,16 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
     }
     if read
         .iter()
-        .all(|p| p.glyphs.glyphs.is_empty() && p.error.is_none())
+        .all(|p| !p.has_text && p.error.is_none())
     {
         out.warnings
             .push("no text found: the PDF may be scanned images (no OCR is done)".into());
     }
     // the structure tree is only trusted when every page with text has marked content
-    let tagged_ok = read
-        .iter()
-        .all(|p| p.glyphs.glyphs.is_empty() || p.glyphs.glyphs.iter().any(|g| g.mcid.is_some()));
+    let tagged_ok = read.iter().all(|p| !p.has_text || p.marked);
     (out.blocks, out.tables_read_by) = match structure {
         Some(nodes) if tagged_ok => (tagged_blocks(&nodes, &read), Some("structure tree")),
-        _ => (layout_blocks(&read), Some("layout")),
+        _ => (layout_blocks(&mut read), Some("layout")),
     };
     if let Some(r) = crate::decode::release_in_title(&out.meta.title) {
         out.meta.release = r;
@@ -560,14 +597,8 @@ fn margin_lines(lines: &[Line], in_band: impl Fn(&Line) -> bool) -> Vec<bool> {
 }
 
 /// Blocks from page layout (untagged PDFs).
-fn layout_blocks(read: &[ReadPage]) -> Vec<Block> {
-    let page_lines: Vec<Vec<Line>> = read
-        .par_iter()
-        .map(|p| {
-            let refs: Vec<&Glyph> = p.glyphs.glyphs.iter().collect();
-            lines_of(&refs)
-        })
-        .collect();
+fn layout_blocks(read: &mut [ReadPage]) -> Vec<Block> {
+    let page_lines: Vec<Vec<Line>> = read.par_iter_mut().map(ReadPage::take_lines).collect();
     // running headers and footers: margin lines that repeat on two pages or more (page numbers
     // aside), or that are only a page number
     let in_band = |p: &PageGlyphs, l: &Line| l.y < p.height * 0.085 || l.y > p.height * 0.925;
@@ -623,10 +654,7 @@ fn layout_blocks(read: &[ReadPage]) -> Vec<Block> {
                 .collect()
         })
         .collect();
-    let body = {
-        let all: Vec<Line> = body_lines.iter().flatten().cloned().collect();
-        doc_body_size(&all)
-    };
+    let body = doc_body_size(body_lines.iter().flatten());
     let items: Vec<Vec<layout::Placed>> = read
         .par_iter()
         .zip(&body_lines)
@@ -676,7 +704,7 @@ fn layout_blocks(read: &[ReadPage]) -> Vec<Block> {
     number_tables(b.blocks)
 }
 
-fn doc_body_size(lines: &[Line]) -> f64 {
+fn doc_body_size<'a>(lines: impl Iterator<Item = &'a Line>) -> f64 {
     let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
     for l in lines {
         *counts.entry((l.size * 2.0).round() as i64).or_default() += l
