@@ -463,13 +463,13 @@ impl Vocab {
 
     /// A transport word as a whole token ("tcp", "https" -> tcp), if known.
     pub fn transport_word(&self, token: &str) -> Option<Transport> {
-        self.transport_words.get(&token.to_lowercase()).copied()
+        self.transport_words.get(lowercase(token).as_ref()).copied()
     }
 
     /// True for the words that name a transport by itself (tcp, udp, sctp).
     pub fn is_explicit_transport(&self, token: &str) -> bool {
-        let t = token.to_lowercase();
-        self.explicit_transports.contains(&t)
+        let t = lowercase(token);
+        self.explicit_transports.iter().any(|e| *e == t)
     }
 
     /// Transports named explicitly (TCP, UDP, SCTP) anywhere in a text.
@@ -514,6 +514,15 @@ pub static VOCAB: LazyLock<Vocab> = LazyLock::new(Vocab::load);
 
 pub fn vocab() -> &'static Vocab {
     &VOCAB
+}
+
+/// A token in lower case, borrowed when it already is (keys are, and most tokens are keys).
+fn lowercase(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        std::borrow::Cow::Owned(token.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    }
 }
 
 #[cfg(test)]

@@ -206,7 +206,18 @@ fn document_transport(doc: &Document) -> Option<Transport> {
     let mut all = doc.meta.title.clone();
     all.push('\n');
     all.push_str(&doc.text_sample(usize::MAX));
-    let named = v.explicit_transports_in(&all);
+    // line by line, to stop at the second transport (most documents name two early)
+    let mut named: Vec<Transport> = Vec::new();
+    for line in all.lines() {
+        for t in v.explicit_transports_in(line) {
+            if !named.contains(&t) {
+                named.push(t);
+            }
+        }
+        if named.len() > 1 {
+            return None;
+        }
+    }
     let [only] = named.as_slice() else {
         return None;
     };

@@ -19,7 +19,9 @@ use std::fmt;
 use std::str;
 use std::fs::File;
 use std::slice::Iter;
-use std::collections::HashMap;
+// portolan patch: Fx hashing for the per-glyph lookups (widths, ToUnicode maps, fonts): SipHash
+// was 3% of a page's instructions
+type HashMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
 use std::collections::hash_map::Entry;
 use std::rc::Rc;
 use std::marker::PhantomData;
@@ -570,7 +572,7 @@ impl<'a> PdfSimpleFont<'a> {
             _ => { panic!() }
         }
 
-        let mut width_map = HashMap::new();
+        let mut width_map = HashMap::default();
         /* "Ordinarily, a font dictionary that refers to one of the standard fonts
             should omit the FirstChar, LastChar, Widths, and FontDescriptor entries.
             However, it is permissible to override a standard font by including these
@@ -757,7 +759,7 @@ impl<'a> PdfType3Font<'a> {
         let last_char: i64 = get(doc, font, b"LastChar");
         let widths: Vec<f64> = get(doc, font, b"Widths");
 
-        let mut width_map = HashMap::new();
+        let mut width_map = HashMap::default();
 
         // portolan patch: Type 3 widths are in glyph space; the FontMatrix maps them to text
         // space (usually 0.001, but not always), and get_width's caller divides by 1000.
@@ -950,7 +952,7 @@ fn cached_unicode_map(contents: Vec<u8>) -> UnicodeMap {
     }
     let m = std::sync::Arc::new(parse_unicode_map(&contents));
     let mut cache = lock();
-    let cache = cache.get_or_insert_with(HashMap::new);
+    let cache = cache.get_or_insert_with(HashMap::default);
     let bytes: usize = cache.keys().map(Vec::len).sum();
     if cache.len() >= UNICODE_MAP_CACHE || bytes + contents.len() > UNICODE_MAP_CACHE_BYTES {
         cache.clear();
@@ -971,7 +973,7 @@ const MAX_BFRANGE: u32 = 1 << 16;
 #[doc(hidden)]
 pub fn parse_unicode_map(contents: &[u8]) -> HashMap<u32, String> {
     use adobe_cmap_parser::Value;
-    let mut unicode = HashMap::new();
+    let mut unicode = HashMap::default();
     let Ok(lexed) = adobe_cmap_parser::parse(contents) else {
         return unicode;
     };
@@ -1112,7 +1114,7 @@ impl<'a> PdfCIDFont<'a> {
         let default_width = get::<Option<i64>>(doc, ciddict, b"DW").unwrap_or(1000);
         let w: Option<Vec<&Object>> = get(doc, ciddict, b"W");
         dlog!("widths {:?}", w);
-        let mut widths = HashMap::new();
+        let mut widths = HashMap::default();
         let mut i = 0;
         if let Some(w) = w {
             while i < w.len() {
@@ -1717,7 +1719,7 @@ const MAX_FORM_DEPTH: usize = 32;
 
 impl<'a> Processor<'a> {
     fn new() -> Processor<'a> {
-        Processor { font_table: HashMap::new(), form_depth: 0, _none: PhantomData }
+        Processor { font_table: HashMap::default(), form_depth: 0, _none: PhantomData }
     }
 
     fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
