@@ -40,18 +40,20 @@ fn alternation(words: &crate::vocab::Phrases) -> String {
 }
 
 /// A number that ends a port: no ASCII letter or digit right after it ("443端口" is fine).
-const NUM: &str = r"(\d{1,5})(?-u:\b)";
+const NUM: &str = r"([0-9]{1,5})(?-u:\b)";
 
 // The prose patterns run on `key` text (lower case, accents off), so none is case-insensitive:
 // `(?i)` over the port words of every language made them a tenth of a small document's time
-// to compile.
+// to compile. Digits are ASCII `[0-9]` (NFKC made full-width digits ASCII, and a port is
+// only ever parsed from those): Unicode `\d`, repeated five times, made each pattern's
+// automaton several times larger.
 
 /// "port 8443", "ports 80, 443 and 8080", "TCP port 1433", "ポート番号 8443", "端口 443",
 /// "порт 8080", "ports 5000 to 5010" (the port words of every language).
 static AFTER_WORD: LazyLock<Regex> = LazyLock::new(|| {
     let v = vocab();
     Regex::new(&format!(
-        r"(?:\b(?P<tr>tcp|udp|sctp)(?:\s*(?:/|&|\band\b|\bor\b|\bund\b|\bet\b|\by\b|\be\b)\s*(?:(?P<tr2>tcp|udp|sctp)|ip)\b)?\s*)?{ports}\s*(?:{number}\s*)?(?:{intro}\s*)?(?P<first>\d{{1,5}})(?-u:\b)(?P<more>(?:\s*(?:,|/|{list})\s*\d{{1,5}}(?-u:\b))*)(?:\s*(?:-|~|{range})\s*(?P<end>\d{{1,5}})(?-u:\b))?",
+        r"(?:\b(?P<tr>tcp|udp|sctp)(?:\s*(?:/|&|\band\b|\bor\b|\bund\b|\bet\b|\by\b|\be\b)\s*(?:(?P<tr2>tcp|udp|sctp)|ip)\b)?\s*)?{ports}\s*(?:{number}\s*)?(?:{intro}\s*)?(?P<first>[0-9]{{1,5}})(?-u:\b)(?P<more>(?:\s*(?:,|/|{list})\s*[0-9]{{1,5}}(?-u:\b))*)(?:\s*(?:-|~|{range})\s*(?P<end>[0-9]{{1,5}})(?-u:\b))?",
         ports = alternation(&v.prose_port_words),
         number = alternation(&v.prose_number_words),
         intro = alternation(&v.prose_range_intro),
@@ -69,9 +71,9 @@ static BEFORE_WORD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("prose pattern")
 });
 static SLASH: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{1,5})/(tcp|udp|sctp)\b").unwrap());
+    LazyLock::new(|| Regex::new(r"\b([0-9]{1,5})/(tcp|udp|sctp)\b").unwrap());
 static DASH_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([A-Za-z][A-Za-z0-9/ ()._+-]{0,40}?)\s*[—–]\s*(\d{2,5})\b").unwrap()
+    Regex::new(r"([A-Za-z][A-Za-z0-9/ ()._+-]{0,40}?)\s*[—–]\s*([0-9]{2,5})\b").unwrap()
 });
 /// "UDP 40000-41999", "TCP 8443", "TCP/5000" in running text: a transport name right before the
 /// number; "TCP:1024:5000" is a range (LABELING 21).
