@@ -312,8 +312,35 @@ fn header_cell_role(line: &str) -> Option<Role> {
     vocab().header_role(t)
 }
 
+/// The words a caption or note marker is told by: the first few, so that a long paragraph is
+/// not normalised whole to look at its start.
+const LEADING_WORDS: usize = 8;
+
+/// The text up to its `n`th ASCII space (the key of the part is the start of the whole's key:
+/// `fold` never joins across an ASCII space), and whether words were left out.
+fn leading_words(t: &str, n: usize) -> (&str, bool) {
+    let t = t.trim_start();
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, c) in t.char_indices() {
+        if c.is_ascii_whitespace() {
+            if in_word {
+                words += 1;
+                if words == n {
+                    return (&t[..i], !t[i..].trim().is_empty());
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    (t, false)
+}
+
 pub(crate) fn is_caption(t: &str) -> bool {
-    let k = key(t);
+    // "Table 4-3:" is in its first words; the rest never changes the answer
+    let k = key(leading_words(t, LEADING_WORDS).0);
     vocab().caption_prefixes.iter().any(|p| {
         k.strip_prefix(p.as_str()).is_some_and(|rest| {
             let rest = rest.trim_start();
@@ -329,9 +356,11 @@ pub(crate) fn is_caption(t: &str) -> bool {
 
 /// A paragraph that is only a note marker ("Note", "(注)") or starts with one ("Note The ...").
 pub(crate) fn note_marker(t: &str) -> Option<bool> {
-    let k = key(t);
+    let (lead, more) = leading_words(t, LEADING_WORDS);
+    let k = key(lead);
     let v = vocab();
-    if v.note_markers.is(&k) {
+    // a marker is a word or two: a text of more words than LEADING_WORDS is none
+    if !more && v.note_markers.is(&k) {
         return Some(true);
     }
     let first = k.split_whitespace().next().unwrap_or("");
@@ -774,6 +803,19 @@ fn header_run(lines: &[&str], i: usize) -> Option<(Vec<String>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn captions_and_note_markers_are_told_by_their_first_words() {
+        let long = " word".repeat(200);
+        assert_eq!(leading_words("  Table 4-3: Ports", 2), ("Table 4-3:", true));
+        assert_eq!(leading_words("Note", 8), ("Note", false));
+        assert_eq!(leading_words("a b  ", 2), ("a b", false));
+        assert!(is_caption(&format!("Table 4-3: Ports used{long}")));
+        assert!(!is_caption(&format!("Tables list ports{long}")));
+        assert_eq!(note_marker("Note"), Some(true));
+        assert_eq!(note_marker(&format!("Note The server{long}")), Some(false));
+        assert_eq!(note_marker(&format!("The server{long}")), None);
+    }
 
     #[test]
     fn inline_markup() {
