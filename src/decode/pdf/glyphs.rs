@@ -210,10 +210,14 @@ impl OutputDev for Collector {
         media_box: &MediaBox,
         _art_box: Option<(f64, f64, f64, f64)>,
     ) -> Result<(), OutputError> {
+        // the glyph buffer given before the page (the previous page's, emptied) is kept
+        let mut glyphs = std::mem::take(&mut self.page.glyphs);
+        glyphs.clear();
         self.page = PageGlyphs {
             number: page_num,
             width: (media_box.urx - media_box.llx).abs(),
             height: (media_box.ury - media_box.lly).abs(),
+            glyphs,
             ..Default::default()
         };
         self.llx = media_box.llx.min(media_box.urx);

@@ -127,8 +127,14 @@ struct ReadPage {
 }
 
 impl ReadPage {
-    /// Reads a page's glyphs into lines, unless they are needed for the structure tree.
-    fn new(mut glyphs: PageGlyphs, error: Option<String>, truncated: bool) -> ReadPage {
+    /// Reads a page's glyphs into lines, unless they are needed for the structure tree; a
+    /// glyph buffer not kept is left in `spare` for the next page.
+    fn new(
+        mut glyphs: PageGlyphs,
+        error: Option<String>,
+        truncated: bool,
+        spare: &mut Vec<Glyph>,
+    ) -> ReadPage {
         let has_text = !glyphs.glyphs.is_empty();
         let marked = glyphs.glyphs.iter().any(|g| g.mcid.is_some());
         let lines = (!marked).then(|| {
@@ -136,7 +142,8 @@ impl ReadPage {
             lines_of(&refs)
         });
         if !marked {
-            glyphs.glyphs = Vec::new();
+            glyphs.glyphs.clear();
+            *spare = std::mem::take(&mut glyphs.glyphs);
         }
         ReadPage {
             glyphs,
@@ -197,8 +204,8 @@ const PAGE_RUNS_PER_THREAD: usize = 4;
 fn read_page(
     reader: &mut pdf_extract::PageReader,
     doc: &pdf_extract::Document,
-    num: u32,
-    id: pdf_extract::ObjectId,
+    (num, id): (u32, pdf_extract::ObjectId),
+    spare: &mut Vec<Glyph>,
 ) -> ReadPage {
     if content_too_large(doc, id, MAX_CONTENT_BYTES) {
         return ReadPage::new(
@@ -211,11 +218,14 @@ fn read_page(
                 MAX_CONTENT_BYTES >> 20
             )),
             false,
+            spare,
         );
     }
+    // the glyph buffer of the page before: a page's glyphs are not grown from nothing again
     let mut c = Collector::new(MAX_GLYPHS_PER_PAGE);
+    c.page.glyphs = std::mem::take(spare);
     let error = reader.read(num, id, &mut c).err().map(|e| e.to_string());
-    ReadPage::new(c.page, error, c.truncated)
+    ReadPage::new(c.page, error, c.truncated, spare)
 }
 
 /// The glyphs of one page (for `portolan blocks --glyphs`).
@@ -261,8 +271,9 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
         .par_chunks(pages.len().div_ceil(runs).max(1))
         .map(|run| {
             let mut reader = pdf_extract::PageReader::new(&doc);
+            let mut spare = Vec::new();
             run.iter()
-                .map(|&(num, id)| read_page(&mut reader, &doc, num, id))
+                .map(|&page| read_page(&mut reader, &doc, page, &mut spare))
                 .collect::<Vec<_>>()
         })
         .collect::<Vec<_>>()

@@ -54,6 +54,9 @@ enum Token {
 }
 
 /// Reads operations from a decoded content stream.
+/// The room an array is first given (`TJ` arrays hold a string and a kern per run of glyphs).
+const ARRAY_CAPACITY: usize = 8;
+
 pub struct ContentLexer<'a> {
     data: &'a [u8],
     pos: usize,
@@ -313,7 +316,10 @@ impl<'a> ContentLexer<'a> {
     /// A hexadecimal string after its `<`: white space ignored, an odd last digit padded with
     /// 0, other bytes skipped.
     fn hex(&mut self) -> Object {
-        let mut out = Vec::new();
+        // sized once: two digits a byte, up to the closing `>`
+        let rest = self.data.get(self.pos..).unwrap_or_default();
+        let digits = rest.iter().position(|&c| c == b'>').unwrap_or(rest.len());
+        let mut out = Vec::with_capacity(digits.div_ceil(2));
         let mut high: Option<u8> = None;
         while let Some(c) = self.peek() {
             self.pos += 1;
@@ -334,7 +340,8 @@ impl<'a> ContentLexer<'a> {
     }
 
     fn array(&mut self, depth: usize) -> Vec<Object> {
-        let mut items = Vec::new();
+        // a text array (`TJ`) alternates strings and kerns: room for a few of each at once
+        let mut items = Vec::with_capacity(ARRAY_CAPACITY);
         if depth == 0 {
             self.skip_nested();
             return items;
