@@ -172,15 +172,34 @@ fn defuse_stream(s: &mut pdf_extract::Stream, cap: u64) -> bool {
 const LEFT_OUT: &[u8] = b"PortolanLeftOut";
 
 /// Whether a PDF may hold object streams: it names the type, or it escapes a name (`/O#62jStm`
-/// is `/ObjStm` too). Only those pay for [`object_stream_filter`].
+/// is `/ObjStm` too). Only those pay for [`object_stream_filter`]. A byte scan (memchr), not a
+/// pattern: it runs over every byte of every PDF.
 pub fn may_hold_object_streams(bytes: &[u8]) -> bool {
-    static ESCAPED_NAME: std::sync::LazyLock<regex::bytes::Regex> =
-        std::sync::LazyLock::new(|| {
-            regex::bytes::Regex::new(r"/[^\s/\[\]<>(){}%]*#[0-9A-Fa-f]{2}")
-                .expect("a valid pattern")
-        });
-    bytes.windows(6).any(|w| w == b"ObjStm") || ESCAPED_NAME.is_match(bytes)
+    memchr::memmem::find(bytes, b"ObjStm").is_some() || has_escaped_name(bytes)
 }
+
+/// Whether a `#` and two hex digits stand in a name: after a `/` with no white space or
+/// delimiter between them.
+fn has_escaped_name(bytes: &[u8]) -> bool {
+    let regular = |b: u8| !b.is_ascii_whitespace() && b != 0 && !b"/[]<>(){}%".contains(&b);
+    memchr::memchr_iter(b'#', bytes).any(|i| {
+        let hex = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_hexdigit);
+        if !(hex(i + 1) && hex(i + 2)) {
+            return false;
+        }
+        // the name's start, looked for at most NAME_SCAN bytes back (a longer run of regular
+        // bytes may be a name too: a yes only costs the careful load)
+        let from = i.saturating_sub(NAME_SCAN);
+        match bytes[from..i].iter().rposition(|&b| !regular(b)) {
+            Some(k) => bytes[from + k] == b'/',
+            None => true,
+        }
+    })
+}
+
+/// How far back from a `#` escape [`has_escaped_name`] looks for the `/` of its name (PDF
+/// names are at most 127 bytes in practice).
+const NAME_SCAN: usize = 256;
 
 /// lopdf's load filter: an object stream is measured (and emptied past [`MAX_STREAM_BYTES`])
 /// before lopdf expands it. lopdf calls the filter on each object of the file, ignoring what it
@@ -231,6 +250,18 @@ pub fn defuse(doc: &mut pdf_extract::Document, cap: u64) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_streams_and_escaped_names_are_found_by_scanning() {
+        assert!(may_hold_object_streams(b"1 0 obj << /Type /ObjStm >>"));
+        assert!(may_hold_object_streams(b"<< /Type /O#62jStm >>"));
+        assert!(may_hold_object_streams(b"<</A#20B 1>>"));
+        assert!(!may_hold_object_streams(b"<< /Type /Page >> (a #20 in a string) #ff"));
+        assert!(!may_hold_object_streams(b"/Name #20"));
+        assert!(!may_hold_object_streams(b"#2"));
+        // a run of regular bytes longer than a name may be one: the careful load
+        assert!(may_hold_object_streams(&[b"a".repeat(300), b"#41".to_vec()].concat()));
+    }
     use std::io::Write;
 
     fn zlib(data: &[u8]) -> Vec<u8> {
