@@ -10,13 +10,15 @@ pub struct Word {
     pub text: String,
     /// Where each glyph's text starts in `text`, with the glyph's x extent, so that a word
     /// that runs across a column edge (CJK cells filled to the edge, no padding) can be cut.
-    pub glyphs: Vec<(usize, f64, f64)>,
+    /// Compact (a `u32` offset, `f32` positions, a thousandth of a point apart at worst): the
+    /// lines of every page of a document are held at once.
+    pub glyphs: Vec<(u32, f32, f32)>,
 }
 
 impl Word {
     /// Appends text drawn at `x0..x1` (a glyph, a mark, or another word's text).
     pub fn push(&mut self, text: &str, x0: f64, x1: f64) {
-        self.glyphs.push((self.text.len(), x0, x1));
+        self.glyphs.push((self.text.len() as u32, x0 as f32, x1 as f32));
         self.text.push_str(text);
         self.x1 = self.x1.max(x1);
     }
@@ -28,11 +30,12 @@ impl Word {
     pub fn breaks_near(&self, x: f64, tol: f64) -> bool {
         self.glyphs.windows(2).any(|w| {
             let (left, right) = (
-                self.text[w[0].0..w[1].0].chars().next_back(),
-                self.text[w[1].0..].chars().next(),
+                self.text[w[0].0 as usize..w[1].0 as usize].chars().next_back(),
+                self.text[w[1].0 as usize..].chars().next(),
             );
             let in_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && !is_cjk(c));
-            ((w[0].2 + w[1].1) / 2.0 - x).abs() <= tol && !(in_word(left) && in_word(right))
+            ((f64::from(w[0].2) + f64::from(w[1].1)) / 2.0 - x).abs() <= tol
+                && !(in_word(left) && in_word(right))
         })
     }
 
@@ -52,11 +55,14 @@ impl Word {
         let mut start = None;
         let mut end = 0;
         for (k, &(off, a, b)) in self.glyphs.iter().enumerate() {
-            if inside(a, b) {
+            if inside(f64::from(a), f64::from(b)) {
                 if start.is_none() {
-                    start = Some(off);
+                    start = Some(off as usize);
                 }
-                end = self.glyphs.get(k + 1).map_or(self.text.len(), |g| g.0);
+                end = self
+                    .glyphs
+                    .get(k + 1)
+                    .map_or(self.text.len(), |g| g.0 as usize);
             } else if start.is_some() {
                 break;
             }
@@ -115,7 +121,7 @@ impl Line {
                 if w.x0 - last.x1 < gap && !cut {
                     last.x1 = last.x1.max(w.x1);
                     last.text.push(' ');
-                    let base = last.text.len();
+                    let base = last.text.len() as u32;
                     last.text.push_str(&w.text);
                     last.glyphs
                         .extend(w.glyphs.iter().map(|&(o, a, b)| (o + base, a, b)));
@@ -444,9 +450,9 @@ fn attach_raised_marks(lines: &mut Vec<Line>) {
             if before {
                 w.text.insert_str(0, &m);
                 for g in &mut w.glyphs {
-                    g.0 += m.len();
+                    g.0 += m.len() as u32;
                 }
-                w.glyphs.insert(0, (0, w.x0, w.x0));
+                w.glyphs.insert(0, (0, w.x0 as f32, w.x0 as f32));
             } else {
                 let x = w.x1;
                 w.push(&m, x, x);
