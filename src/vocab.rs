@@ -520,7 +520,10 @@ pub fn vocab() -> &'static Vocab {
 
 /// A token in lower case, borrowed when it already is (keys are, and most tokens are keys).
 fn lowercase(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+    if token
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
         std::borrow::Cow::Owned(token.to_lowercase())
     } else {
         std::borrow::Cow::Borrowed(token)

@@ -18,7 +18,8 @@ pub struct Word {
 impl Word {
     /// Appends text drawn at `x0..x1` (a glyph, a mark, or another word's text).
     pub fn push(&mut self, text: &str, x0: f64, x1: f64) {
-        self.glyphs.push((self.text.len() as u32, x0 as f32, x1 as f32));
+        self.glyphs
+            .push((self.text.len() as u32, x0 as f32, x1 as f32));
         self.text.push_str(text);
         self.x1 = self.x1.max(x1);
     }
@@ -30,7 +31,9 @@ impl Word {
     pub fn breaks_near(&self, x: f64, tol: f64) -> bool {
         self.glyphs.windows(2).any(|w| {
             let (left, right) = (
-                self.text[w[0].0 as usize..w[1].0 as usize].chars().next_back(),
+                self.text[w[0].0 as usize..w[1].0 as usize]
+                    .chars()
+                    .next_back(),
                 self.text[w[1].0 as usize..].chars().next(),
             );
             let in_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && !is_cjk(c));

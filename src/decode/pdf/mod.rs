@@ -297,10 +297,7 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DocError> {
             ));
         }
     }
-    if read
-        .iter()
-        .all(|p| !p.has_text && p.error.is_none())
-    {
+    if read.iter().all(|p| !p.has_text && p.error.is_none()) {
         out.warnings
             .push("no text found: the PDF may be scanned images (no OCR is done)".into());
     }

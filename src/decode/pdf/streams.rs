@@ -256,11 +256,15 @@ mod tests {
         assert!(may_hold_object_streams(b"1 0 obj << /Type /ObjStm >>"));
         assert!(may_hold_object_streams(b"<< /Type /O#62jStm >>"));
         assert!(may_hold_object_streams(b"<</A#20B 1>>"));
-        assert!(!may_hold_object_streams(b"<< /Type /Page >> (a #20 in a string) #ff"));
+        assert!(!may_hold_object_streams(
+            b"<< /Type /Page >> (a #20 in a string) #ff"
+        ));
         assert!(!may_hold_object_streams(b"/Name #20"));
         assert!(!may_hold_object_streams(b"#2"));
         // a run of regular bytes longer than a name may be one: the careful load
-        assert!(may_hold_object_streams(&[b"a".repeat(300), b"#41".to_vec()].concat()));
+        assert!(may_hold_object_streams(
+            &[b"a".repeat(300), b"#41".to_vec()].concat()
+        ));
     }
     use std::io::Write;
 
