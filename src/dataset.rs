@@ -4,7 +4,7 @@
 
 use crate::discover;
 use crate::isolate::Pool;
-use crate::record::{PortRecord, COLUMNS, SCHEMA_VERSION};
+use crate::record::{PortRecord, COLUMNS, SCHEMA_VERSION, V1_COLUMNS};
 use crate::{extract_with, DocReport};
 use serde::Deserialize;
 use std::path::Path;
@@ -33,7 +33,18 @@ pub struct Dataset {
 #[derive(Deserialize)]
 struct PortsJson {
     schema_version: u32,
-    records: Vec<PortRecord>,
+    records: Vec<serde_json::Value>,
+}
+
+/// A schema v1 record in v2's fields: `source` (how it was found) is `origin`, and `remote` is
+/// the peer, or the host of a port on the remote side. v1 knew no source or destination.
+fn from_v1(r: &mut PortRecord, v1_source: String, remote: String) {
+    r.origin = v1_source;
+    if r.port_side == "remote" {
+        r.host = remote;
+    } else {
+        r.peer = remote;
+    }
 }
 
 fn bad(path: &Path, why: impl std::fmt::Display) -> DatasetError {
@@ -105,19 +116,34 @@ fn read_json(path: &Path) -> Result<Vec<PortRecord>, DatasetError> {
     let bytes = std::fs::read(path).map_err(|e| bad(path, e))?;
     let p: PortsJson = serde_json::from_slice(&bytes)
         .map_err(|e| bad(path, format!("not a ports.json dataset: {e}")))?;
-    if p.schema_version != SCHEMA_VERSION {
+    if p.schema_version != SCHEMA_VERSION && p.schema_version != 1 {
         return Err(bad(
             path,
             format!(
-                "schema version {} (this portolan reads {SCHEMA_VERSION})",
+                "schema version {} (this portolan reads {SCHEMA_VERSION} and 1)",
                 p.schema_version
             ),
         ));
     }
-    for (i, r) in p.records.iter().enumerate() {
-        check_ports(r).map_err(|why| bad(path, format!("record {} ({}): {why}", i + 1, r.id)))?;
+    let mut out = Vec::with_capacity(p.records.len());
+    for (i, mut v) in p.records.into_iter().enumerate() {
+        let field = |v: &mut serde_json::Value, k: &str| -> String {
+            v.as_object_mut()
+                .and_then(|o| o.remove(k))
+                .and_then(|x| x.as_str().map(str::to_string))
+                .unwrap_or_default()
+        };
+        let v1 =
+            (p.schema_version == 1).then(|| (field(&mut v, "source"), field(&mut v, "remote")));
+        let mut r: PortRecord =
+            serde_json::from_value(v).map_err(|e| bad(path, format!("record {}: {e}", i + 1)))?;
+        if let Some((source, remote)) = v1 {
+            from_v1(&mut r, source, remote);
+        }
+        check_ports(&r).map_err(|why| bad(path, format!("record {} ({}): {why}", i + 1, r.id)))?;
+        out.push(r);
     }
-    Ok(p.records)
+    Ok(out)
 }
 
 /// What both readers refuse in a record: a port outside 1..=65535 or a backwards range.
@@ -140,60 +166,74 @@ fn read_csv(path: &Path) -> Result<Vec<PortRecord>, DatasetError> {
         .headers()
         .map_err(|e| bad(path, e))?
         .iter()
-        .map(str::to_string)
+        // a spreadsheet may have saved it with a byte-order mark
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
         .collect();
-    if header != COLUMNS {
+    let v1 = header == V1_COLUMNS;
+    if !v1 && header != COLUMNS {
         return Err(bad(
             path,
-            "not a ports.csv dataset (its columns are not portolan's schema v1)",
+            "not a ports.csv dataset (its columns are not portolan's schema v2 or v1)",
         ));
     }
     let mut out = Vec::new();
     for (i, row) in r.records().enumerate() {
         let row = row.map_err(|e| bad(path, e))?;
-        let f = |n: usize| row.get(n).unwrap_or("").to_string();
-        let num = |n: usize| -> Result<u32, DatasetError> {
-            f(n).parse::<u32>().map_err(|_| {
-                bad(
-                    path,
-                    format!("line {}: {} is not a number", i + 2, COLUMNS[n]),
-                )
-            })
+        let f = |name: &str| -> String {
+            header
+                .iter()
+                .position(|h| h == name)
+                .and_then(|n| row.get(n))
+                .unwrap_or("")
+                .to_string()
         };
-        let port = |n: usize| -> Result<u16, DatasetError> {
-            u16::try_from(num(n)?)
-                .map_err(|_| bad(path, format!("line {}: {} out of range", i + 2, COLUMNS[n])))
+        let num = |name: &str| -> Result<u32, DatasetError> {
+            f(name)
+                .parse::<u32>()
+                .map_err(|_| bad(path, format!("line {}: {name} is not a number", i + 2)))
         };
-        out.push(PortRecord {
-            id: f(0),
-            vendor: f(1),
-            product: f(2),
-            release: f(3),
-            language: f(4),
-            document: f(5),
-            format: f(6),
-            page: f(7).parse().ok(),
-            table: f(8),
-            section: f(9),
-            row: num(10)?,
-            listener: f(11),
-            transport: f(12),
-            port_start: port(13)?,
-            port_end: port(14)?,
-            port_side: f(15),
-            remote: f(16),
-            direction: f(17),
-            qualifier: f(18),
-            default_port: f(19) == "true",
-            configurable: f(20) == "true",
-            notes: f(21),
-            source: f(22),
-            confidence: f(23).parse().unwrap_or(0.0),
-            raw: f(24),
+        let port = |name: &str| -> Result<u16, DatasetError> {
+            u16::try_from(num(name)?)
+                .map_err(|_| bad(path, format!("line {}: {name} out of range", i + 2)))
+        };
+        let mut rec = PortRecord {
+            id: f("id"),
+            vendor: f("vendor"),
+            product: f("product"),
+            release: f("release"),
+            language: f("language"),
+            document: f("document"),
+            document_sha256: f("document_sha256"),
+            format: f("format"),
+            page: f("page").parse().ok(),
+            table: f("table"),
+            section: f("section"),
+            row: num("row")?,
+            listener: f("listener"),
+            transport: f("transport"),
+            port_start: port("port_start")?,
+            port_end: port("port_end")?,
+            port_side: f("port_side"),
+            host: f("host"),
+            peer: f("peer"),
+            source: f("source"),
+            destination: f("destination"),
+            direction: f("direction"),
+            qualifier: f("qualifier"),
+            default_port: f("default_port") == "true",
+            configurable: f("configurable") == "true",
+            notes: f("notes"),
+            origin: f("origin"),
+            confidence: f("confidence").parse().unwrap_or(0.0),
+            raw: f("raw"),
             table_index: 0,
-        });
-        let r = out.last().expect("just pushed");
-        check_ports(r).map_err(|why| bad(path, format!("line {}: {why}", i + 2)))?;
+        };
+        if v1 {
+            rec.source.clear();
+            from_v1(&mut rec, f("source"), f("remote"));
+        }
+        check_ports(&rec).map_err(|why| bad(path, format!("line {}: {why}", i + 2)))?;
+        out.push(rec);
     }
     Ok(out)
 }
@@ -206,11 +246,11 @@ pub fn number_tables(records: &mut [PortRecord]) {
     let mut prev: Option<(String, String, String, u32)> = None;
     let mut index = 0u32;
     for r in records.iter_mut() {
-        if r.source == "prose" {
+        if r.origin == "prose" {
             r.table_index = u32::MAX;
             continue;
         }
-        let this = (r.document.clone(), r.table.clone(), r.source.clone(), r.row);
+        let this = (r.document.clone(), r.table.clone(), r.origin.clone(), r.row);
         match &prev {
             Some((d, _, _, _)) if *d != this.0 => index = 0,
             Some((_, t, s, row)) if *t != this.1 || *s != this.2 || this.3 < *row => index += 1,
@@ -230,7 +270,7 @@ mod tests {
             document: doc.into(),
             table: table.into(),
             row,
-            source: "table".into(),
+            origin: "table".into(),
             ..Default::default()
         }
     }

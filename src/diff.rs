@@ -39,7 +39,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
-pub const DIFF_SCHEMA_VERSION: u32 = 1;
+pub const DIFF_SCHEMA_VERSION: u32 = 2;
 
 /// A pass-3 group (one listener and transports) with more old x new pairs than this is searched
 /// with segment trees instead of pair by pair.
@@ -78,9 +78,13 @@ pub struct Entry {
     pub qualifier: String,
     pub default_port: bool,
     pub configurable: bool,
-    pub remote: String,
-    pub notes: String,
+    pub host: String,
+    pub peer: String,
     pub source: String,
+    pub destination: String,
+    pub notes: String,
+    /// How the records were found (`table`, `prose`, ...).
+    pub origin: String,
     /// The ids of the records behind the entry.
     pub ids: Vec<String>,
     /// Position in its dataset, for pairing duplicates in order.
@@ -107,9 +111,12 @@ impl Entry {
             qualifier: r.qualifier.clone(),
             default_port: r.default_port,
             configurable: r.configurable,
-            remote: r.remote.clone(),
-            notes: r.notes.clone(),
+            host: r.host.clone(),
+            peer: r.peer.clone(),
             source: r.source.clone(),
+            destination: r.destination.clone(),
+            notes: r.notes.clone(),
+            origin: r.origin.clone(),
             ids: s.records.iter().map(|r| r.id.clone()).collect(),
             order,
         }
@@ -126,7 +133,7 @@ impl Entry {
         if let Some(p) = self.page {
             let _ = write!(s, " p.{p}");
         }
-        if self.source == "prose" {
+        if self.origin == "prose" {
             let _ = write!(s, " prose #{}", self.row);
         } else {
             let _ = write!(s, " row {}", self.row);
@@ -192,7 +199,7 @@ fn slots(records: &[PortRecord]) -> Vec<Slot<'_>> {
             r.document.as_str(),
             r.table_index,
             r.table.as_str(),
-            r.source.as_str(),
+            r.origin.as_str(),
             r.row,
             r.port_start,
             r.port_end,
@@ -360,6 +367,18 @@ fn field_changes(a: &Slot, b: &Slot, fields: Fields) -> Vec<FieldChange> {
             );
             push("port_side", ra.port_side.clone(), rb.port_side.clone());
             push("direction", ra.direction.clone(), rb.direction.clone());
+            // who talks to whom is what a firewall rule is made of; a party written with other
+            // spaces or case is the same party
+            for (field, old, new) in [
+                ("host", &ra.host, &rb.host),
+                ("peer", &ra.peer, &rb.peer),
+                ("source", &ra.source, &rb.source),
+                ("destination", &ra.destination, &rb.destination),
+            ] {
+                if listener_key(old) != listener_key(new) {
+                    push(field, old.clone(), new.clone());
+                }
+            }
             push(
                 "default_port",
                 ra.default_port.to_string(),
@@ -638,7 +657,7 @@ mod keys {
     use super::Slot;
 
     fn place<'s>(s: &'s Slot) -> (&'s str, &'s str) {
-        (s.first().product.as_str(), s.first().source.as_str())
+        (s.first().product.as_str(), s.first().origin.as_str())
     }
     fn range(s: &Slot) -> (u16, u16) {
         (s.first().port_start, s.first().port_end)
@@ -1154,7 +1173,7 @@ mod tests {
             port_end: port,
             port_side: "local".into(),
             direction: "inbound".into(),
-            source: "table".into(),
+            origin: "table".into(),
             ..Default::default()
         }
     }
@@ -1254,7 +1273,7 @@ mod tests {
         let mut pairs = Vec::new();
         let r = |s: &Slot| s.first().clone();
         let same_place =
-            |a: &Slot, b: &Slot| (&r(a).product, &r(a).source) == (&r(b).product, &r(b).source);
+            |a: &Slot, b: &Slot| (&r(a).product, &r(a).origin) == (&r(b).product, &r(b).origin);
         type Pass = fn(&Slot, &Slot) -> bool;
         let passes: [Pass; 3] = [
             |a, b| {
@@ -1396,7 +1415,7 @@ mod tests {
             let mut r = rec(rng.pick(&listeners), start, rng.pick(&["tcp", "udp", ""]));
             r.port_end = end;
             r.product = rng.pick(&["P", "Q"]).into();
-            r.source = rng.pick(&["table", "table", "prose"]).into();
+            r.origin = rng.pick(&["table", "table", "prose"]).into();
             r.port_side = rng.pick(&["local", "remote", ""]).into();
             r.qualifier = rng.pick(&["", "", "TLS", "tls"]).into();
             r.notes = rng
@@ -1447,7 +1466,7 @@ mod tests {
                 r.document,
                 r.table_index,
                 r.table,
-                r.source,
+                r.origin,
                 r.row,
                 r.port_start,
                 r.port_end,

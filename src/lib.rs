@@ -36,6 +36,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 pub struct DocReport {
     pub document: String,
     pub path: String,
+    /// SHA-256 of the document's bytes (hex); empty when it could not be read.
+    #[serde(default)]
+    pub sha256: String,
     pub format: String,
     pub language: String,
     pub tables: usize,
@@ -86,6 +89,7 @@ pub fn process_within(input: &Input, limit: std::time::Duration) -> (Vec<PortRec
     let mut report = DocReport {
         document: input.document.clone(),
         path: input.path.to_string_lossy().replace('\\', "/"),
+        sha256: String::new(),
         format: String::new(),
         language: String::new(),
         tables: 0,
@@ -157,6 +161,7 @@ fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord
     let bytes = read_bounded(&input.path, format)?;
     let format = discover::sniff_text(format, &bytes[..bytes.len().min(64 * 1024)]);
     report.format = format.as_str().to_string();
+    report.sha256 = sha256_hex(&bytes);
     let mut doc = decode::decode(&bytes, format)?;
     drop(bytes);
     if let Some(side) = discover::sidecar(&input.path).map_err(DocError::Unsupported)? {
@@ -208,6 +213,7 @@ fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord
             .flatten()
             .unwrap_or_else(|| language.clone());
         r.document = input.document.clone();
+        r.document_sha256 = report.sha256.clone();
         r.format = format.as_str().to_string();
         r.confidence = (r.confidence * 100.0).round() / 100.0;
         r.compute_id();
@@ -266,4 +272,13 @@ pub fn extract_within(
     }
     sort_records(&mut out.records);
     out
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

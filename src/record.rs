@@ -1,12 +1,47 @@
-//! The canonical record (schema v1): plain data, one canonical order, a stable id.
+//! The canonical record (schema v2): plain data, one canonical order, a stable id.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The CSV columns, in order. `ports.json` uses the same field names.
-pub const COLUMNS: [&str; 25] = [
+pub const COLUMNS: [&str; 29] = [
+    "id",
+    "vendor",
+    "product",
+    "release",
+    "language",
+    "document",
+    "document_sha256",
+    "format",
+    "page",
+    "table",
+    "section",
+    "row",
+    "listener",
+    "transport",
+    "port_start",
+    "port_end",
+    "port_side",
+    "host",
+    "peer",
+    "source",
+    "destination",
+    "direction",
+    "qualifier",
+    "default_port",
+    "configurable",
+    "notes",
+    "origin",
+    "confidence",
+    "raw",
+];
+
+/// The columns of a schema v1 `ports.csv`, which [`crate::dataset`] still reads: `remote` became
+/// `peer` (or `host`, for a port on the remote side), `source` (how the record was found)
+/// became `origin`.
+pub const V1_COLUMNS: [&str; 25] = [
     "id",
     "vendor",
     "product",
@@ -42,6 +77,9 @@ pub struct PortRecord {
     pub release: String,
     pub language: String,
     pub document: String,
+    /// SHA-256 of the document's bytes (hex).
+    #[serde(default)]
+    pub document_sha256: String,
     pub format: String,
     pub page: Option<u32>,
     pub table: String,
@@ -52,13 +90,27 @@ pub struct PortRecord {
     pub port_start: u16,
     pub port_end: u16,
     pub port_side: String,
-    pub remote: String,
+    /// The party that owns the port (the listener's machine): a server, role or component, as
+    /// the document names it; empty when the document does not say.
+    #[serde(default)]
+    pub host: String,
+    /// The other party of the connection, as the document names it.
+    #[serde(default)]
+    pub peer: String,
+    /// Where the connection comes from, exactly as a table or sentence writes it.
+    #[serde(default)]
+    pub source: String,
+    /// Where the connection goes to (it owns the port), exactly as written.
+    #[serde(default)]
+    pub destination: String,
     pub direction: String,
     pub qualifier: String,
     pub default_port: bool,
     pub configurable: bool,
     pub notes: String,
-    pub source: String,
+    /// How the record was found: `table`, `list`, `prose` or `command` (schema v1's `source`).
+    #[serde(default)]
+    pub origin: String,
     pub confidence: f64,
     pub raw: String,
     /// Position of the table in its document (prose comes after every table); sorting only.
@@ -81,7 +133,8 @@ impl PortRecord {
             &self.port_end.to_string(),
             self.port_side.as_str(),
             self.qualifier.as_str(),
-            self.source.as_str(),
+            // schema v1 called it `source`: the same value, so ids stay what they were
+            self.origin.as_str(),
         ] {
             h.update(part.as_bytes());
             h.update([0x1f]);

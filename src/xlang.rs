@@ -149,7 +149,7 @@ fn is_prose(t: &Table) -> bool {
     t.rows
         .first()
         .and_then(|r| r.first())
-        .is_some_and(|r| r.source == "prose")
+        .is_some_and(|r| r.origin == "prose")
 }
 
 fn listener_key(r: &PortRecord) -> String {

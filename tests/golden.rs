@@ -217,6 +217,7 @@ fn content_without(records: Vec<PortRecord>, more: &[&str]) -> Vec<serde_json::V
             for k in [
                 "id",
                 "document",
+                "document_sha256",
                 "format",
                 "confidence",
                 "vendor",

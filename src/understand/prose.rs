@@ -390,7 +390,7 @@ fn list_row(item: &str, context: &str) -> Option<Vec<PortRecord>> {
                     .map(|d| d.as_str().to_string())
                     .unwrap_or_default(),
                 qualifier: spec.qualifier.clone(),
-                source: "list".into(),
+                origin: "list".into(),
                 confidence: crate::tuning::LIST_ROW_CONFIDENCE,
                 raw: squash(item),
                 table_index: u32::MAX,
@@ -457,7 +457,7 @@ fn command_records(text: &str, table_ports: &BTreeSet<(u16, u16, String)>) -> Ve
                     "local".into()
                 },
                 direction: o.direction.as_str().to_string(),
-                source: "command".into(),
+                origin: "command".into(),
                 confidence: crate::tuning::COMMAND_CONFIDENCE,
                 raw: squash(line),
                 table_index: u32::MAX,
@@ -642,7 +642,7 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                     direction: direction
                         .map(|d| d.as_str().to_string())
                         .unwrap_or_default(),
-                    source: "prose".into(),
+                    origin: "prose".into(),
                     confidence: PROSE_CONFIDENCE,
                     raw: squash(&s),
                     table_index: u32::MAX,

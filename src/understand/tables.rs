@@ -586,6 +586,21 @@ pub fn table_records(
             Vec::new()
         };
         let remote = cols.remote.map(|c| text_cell(&row[c])).unwrap_or_default();
+        // the parties as the row (or the title) writes them
+        let cell = |c: Option<usize>| c.map(|c| text_cell(&row[c])).unwrap_or_default();
+        let source = Some(cell(cols.source))
+            .filter(|s| !s.is_empty())
+            .or_else(|| title.source.clone())
+            .unwrap_or_default();
+        let destination = Some(cell(cols.destination))
+            .filter(|s| !s.is_empty())
+            .or_else(|| title.destination.clone())
+            .unwrap_or_default();
+        let host_cell = cols
+            .host
+            .filter(|h| Some(*h) != cols.listener)
+            .map(|c| text_cell(&row[c]))
+            .unwrap_or_default();
         let notes = squash(
             &cols
                 .notes
@@ -692,6 +707,27 @@ pub fn table_records(
                     default_port |= d;
                     configurable |= c;
                 }
+                let side = match (&home, cols.destination) {
+                    (Some(home), Some(dc)) if role == Role::Port => {
+                        if is_home_party(&row[dc], home) {
+                            "local"
+                        } else {
+                            "remote"
+                        }
+                    }
+                    _ => side_for(role, direction),
+                };
+                // the port's owner and the other party: a connection's destination owns its
+                // port (LABELING rule 13); else the remote device owns a remote port, and the
+                // row's server role a local one
+                let (host, peer) = if !destination.is_empty() {
+                    let peer = if source.is_empty() { &remote } else { &source };
+                    (destination.clone(), peer.clone())
+                } else if side == "remote" {
+                    (remote.clone(), host_cell.clone())
+                } else {
+                    (host_cell.clone(), remote.clone())
+                };
                 for tr in transports {
                     let tr_name = tr.map(|t| t.as_str()).unwrap_or_default();
                     // "9999 / 9999" (a port and its TLS port, the same number): one record
@@ -713,17 +749,11 @@ pub fn table_records(
                         transport: tr.map(|t| t.as_str().to_string()).unwrap_or_default(),
                         port_start: spec.start,
                         port_end: spec.end,
-                        port_side: match (&home, cols.destination) {
-                            (Some(home), Some(dc)) if role == Role::Port => {
-                                if is_home_party(&row[dc], home) {
-                                    "local".to_string()
-                                } else {
-                                    "remote".to_string()
-                                }
-                            }
-                            _ => side_for(role, direction).to_string(),
-                        },
-                        remote: remote.clone(),
+                        port_side: side.to_string(),
+                        host: host.clone(),
+                        peer: peer.clone(),
+                        source: source.clone(),
+                        destination: destination.clone(),
                         direction: direction
                             .map(|d| d.as_str().to_string())
                             .unwrap_or_default(),
@@ -731,7 +761,7 @@ pub fn table_records(
                         default_port,
                         configurable,
                         notes: notes.clone(),
-                        source: "table".into(),
+                        origin: "table".into(),
                         confidence,
                         raw: raw.clone(),
                         table_index,

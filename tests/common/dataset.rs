@@ -64,7 +64,7 @@ pub fn release(entries: usize, every: Option<usize>) -> Vec<PortRecord> {
             port_side: "local".into(),
             direction: "inbound".into(),
             notes: format!("Note {}", i % 97),
-            source: "table".into(),
+            origin: "table".into(),
             confidence: 0.9,
             raw: format!("Service {i} {start}"),
             ..Default::default()

@@ -129,7 +129,8 @@ pub fn golden(doc: &str, x: &Extraction, truth: &[Row]) -> Vec<PortRecord> {
             port_side: t.attrs[1].clone(),
             direction: t.attrs[2].clone(),
             notes: ADDED_NOTE.to_string(),
-            source: "prose".into(),
+            origin: "prose".into(),
+            document_sha256: report.sha256.clone(),
             confidence: 1.0,
             table_index: u32::MAX,
             ..PortRecord::default()
