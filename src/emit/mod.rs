@@ -57,7 +57,7 @@ pub fn write_csv<W: Write>(out: W, records: &[PortRecord]) -> std::io::Result<()
             &format!("{:.2}", r.confidence),
             &r.raw,
         ];
-        w.write_record(&row)?;
+        w.write_record(row)?;
     }
     w.flush()
 }
