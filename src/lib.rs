@@ -17,6 +17,7 @@ pub mod isolate;
 pub mod lang;
 pub mod normalize;
 pub mod record;
+pub mod rules;
 pub mod structure;
 pub mod tuning;
 pub mod understand;

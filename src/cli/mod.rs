@@ -3,6 +3,7 @@
 mod blocks;
 mod diff;
 mod extract;
+mod rules;
 mod xlang;
 
 use clap::{Parser, Subcommand};
@@ -34,6 +35,9 @@ enum Command {
     /// What changed in the ports between two releases of the docs (datasets or documents), as
     /// Markdown, JSON and HTML reports; --fail-on sets the exit code for CI.
     Diff(diff::Args),
+    /// The firewall request for a dataset: one rule per connection and port, with the rows it
+    /// comes from, as CSV, Markdown, nftables or iptables-restore input.
+    Rules(rules::Args),
     /// Compare two language versions of one document: rows present in one and missing in the
     /// other, and rows whose port, transport, side or direction differ.
     Xlang(xlang::Args),
@@ -134,6 +138,7 @@ pub fn run() -> i32 {
         Command::Blocks(a) => report(blocks::run(a)),
         Command::Xlang(a) => report(xlang::run(a)),
         Command::Diff(a) => report(diff::run(a)),
+        Command::Rules(a) => report(rules::run(a)),
         Command::Worker { memory_mib } => {
             portolan::isolate::watch_parent();
             portolan::isolate::limit_memory(memory_mib);
