@@ -708,8 +708,9 @@ mod tests {
             (13, 14),
             (16, 17),
             (19, 20),
-            (22, 22),
+            (22, 23),
         ]);
+        // seven ranges take 14 slots: the eighth range (two more) starts a new rule
         assert_eq!(mixed.iter().map(Vec::len).collect::<Vec<_>>(), [7, 1]);
     }
 
