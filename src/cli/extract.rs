@@ -25,6 +25,10 @@ pub struct Args {
     /// No progress bar and no summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Also write the dataset as one SQLite file (tables records, documents, tables; views
+    /// rules and undecided), atomically.
+    #[arg(long, value_name = "FILE")]
+    sqlite: Option<PathBuf>,
     /// Time limit for one document that is not a PDF, in seconds; a document that takes longer
     /// fails (listed in the report) and the run goes on.
     #[arg(long, default_value_t = portolan::budget::DEFAULT_DOCUMENT_SECONDS)]
@@ -131,6 +135,11 @@ pub fn run(a: Args) -> Result<i32> {
     bar.finish_and_clear();
     x.problems = found.problems;
     emit::write_outputs(&a.out, &x).context("writing the outputs")?;
+    if let Some(path) = &a.sqlite {
+        let bytes = emit::sqlite::to_sqlite(&x).context("building the SQLite dataset")?;
+        emit::write_atomic(path, &bytes)
+            .with_context(|| format!("writing the SQLite dataset {}", path.display()))?;
+    }
     let failed = x.failed() + x.unreadable_paths();
     if !a.quiet {
         let not_read = if x.problems.is_empty() {

@@ -4,6 +4,8 @@
 //! old dataset or the new one, whole. Single-file outputs (diff and xlang reports) are written
 //! to a temporary file and renamed into place.
 
+pub mod sqlite;
+
 use crate::discover::PathProblem;
 use crate::error::RunError;
 use crate::record::{PortRecord, COLUMNS, SCHEMA_VERSION};
