@@ -13,6 +13,7 @@ pub mod discover;
 pub mod document;
 pub mod emit;
 pub mod error;
+pub mod identity;
 pub mod isolate;
 pub mod lang;
 pub mod normalize;
@@ -40,6 +41,21 @@ pub struct DocReport {
     /// SHA-256 of the document's bytes (hex); empty when it could not be read.
     #[serde(default)]
     pub sha256: String,
+    /// What the document is about, and where each came from ("sidecar", "document metadata",
+    /// "the title", "the first heading", "a known vendor name in the title"); empty when
+    /// nothing says.
+    #[serde(default)]
+    pub vendor: String,
+    #[serde(default)]
+    pub vendor_from: String,
+    #[serde(default)]
+    pub product: String,
+    #[serde(default)]
+    pub product_from: String,
+    #[serde(default)]
+    pub release: String,
+    #[serde(default)]
+    pub release_from: String,
     pub format: String,
     pub language: String,
     pub tables: usize,
@@ -91,6 +107,12 @@ pub fn process_within(input: &Input, limit: std::time::Duration) -> (Vec<PortRec
         document: input.document.clone(),
         path: input.path.to_string_lossy().replace('\\', "/"),
         sha256: String::new(),
+        vendor: String::new(),
+        vendor_from: String::new(),
+        product: String::new(),
+        product_from: String::new(),
+        release: String::new(),
+        release_from: String::new(),
         format: String::new(),
         language: String::new(),
         tables: 0,
@@ -165,15 +187,20 @@ fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord
     report.sha256 = sha256_hex(&bytes);
     let mut doc = decode::decode(&bytes, format)?;
     drop(bytes);
+    let mut given_from = ["document metadata"; 3];
     if let Some(side) = discover::sidecar(&input.path).map_err(DocError::Unsupported)? {
         let m = &mut doc.meta;
-        for (dst, src) in [
+        for (k, (dst, src)) in [
             (&mut m.vendor, side.vendor),
             (&mut m.product, side.product),
             (&mut m.release, side.release),
-        ] {
+        ]
+        .into_iter()
+        .enumerate()
+        {
             if !src.is_empty() {
                 *dst = src;
+                given_from[k] = "sidecar";
             }
         }
         if side.language.is_some() {
@@ -203,11 +230,19 @@ fn process_inner(input: &Input, report: &mut DocReport) -> Result<Vec<PortRecord
     report.tables_read_by = doc.tables_read_by.unwrap_or_default().to_string();
     report.warnings.extend(doc.warnings.iter().cloned());
     report.warnings.extend(u.warnings);
+    // what the document is about, from its metadata, else its title or first heading
+    let (vendor, product, release) = identity::identify(&doc, given_from);
+    report.vendor = vendor.value;
+    report.vendor_from = vendor.from;
+    report.product = product.value;
+    report.product_from = product.from;
+    report.release = release.value;
+    report.release_from = release.from;
     let mut records = u.records;
     for r in &mut records {
-        r.vendor = doc.meta.vendor.clone();
-        r.product = doc.meta.product.clone();
-        r.release = doc.meta.release.clone();
+        r.vendor = report.vendor.clone();
+        r.product = report.product.clone();
+        r.release = report.release.clone();
         r.language = table_languages
             .get(r.table_index as usize)
             .cloned()

@@ -34,6 +34,8 @@ struct RawVocab {
     parties: BTreeMap<String, PerLang>,
     flow: BTreeMap<String, PerLang>,
     scripts: BTreeMap<String, String>,
+    #[serde(default)]
+    vendors: Vec<String>,
 }
 
 #[cfg(test)]
@@ -308,6 +310,8 @@ pub struct Vocab {
     pub note_markers: Phrases,
     pub caption_prefixes: Phrases,
     pub release_words: Phrases,
+    /// Vendor names, as written (`vendors` in vocab.toml).
+    pub vendors: Vec<String>,
     pub page_words: Phrases,
     pub prose_port_words: Phrases,
     pub prose_number_words: Phrases,
@@ -395,6 +399,7 @@ impl Vocab {
             note_markers: Phrases::from_lang(section(&raw.blocks, "note_markers")),
             caption_prefixes: Phrases::from_lang(section(&raw.blocks, "caption_prefixes")),
             release_words: Phrases::from_lang(section(&raw.blocks, "release_words")),
+            vendors: raw.vendors.clone(),
             page_words: Phrases::from_lang(section(&raw.blocks, "page_words")),
             prose_port_words: Phrases::from_lang(section(&raw.prose, "port_words")),
             prose_number_words: Phrases::from_lang(section(&raw.prose, "number_words")),

@@ -3,7 +3,6 @@
 //! firewall request, as `portolan rules` makes it) and `undecided` (records that are no rule).
 //! Built in memory and written atomically: a reader never sees half a database.
 
-use crate::record::PortRecord;
 use crate::Extraction;
 use rusqlite::{params, Connection};
 
@@ -13,6 +12,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE documents (
     document TEXT PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT NOT NULL,
     language TEXT NOT NULL, vendor TEXT NOT NULL, product TEXT NOT NULL, release TEXT NOT NULL,
+    vendor_from TEXT NOT NULL, product_from TEXT NOT NULL, release_from TEXT NOT NULL,
     tables INTEGER NOT NULL, port_tables INTEGER NOT NULL, tables_read_by TEXT NOT NULL,
     records INTEGER NOT NULL, warnings TEXT NOT NULL, error TEXT
 );
@@ -75,21 +75,22 @@ pub fn to_sqlite(x: &Extraction) -> rusqlite::Result<Vec<u8>> {
     )?;
     {
         let mut doc = t.prepare(
-            "INSERT INTO documents VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            "INSERT INTO documents VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
+             ?14, ?15, ?16, ?17)",
         )?;
         for r in &x.reports {
-            let first = x.records.iter().find(|p| p.document == r.document);
-            let meta =
-                |f: fn(&PortRecord) -> &String| first.map(|p| f(p).clone()).unwrap_or_default();
             doc.execute(params![
                 r.document,
                 r.path,
                 r.sha256,
                 r.format,
                 r.language,
-                meta(|p| &p.vendor),
-                meta(|p| &p.product),
-                meta(|p| &p.release),
+                r.vendor,
+                r.product,
+                r.release,
+                r.vendor_from,
+                r.product_from,
+                r.release_from,
                 r.tables as i64,
                 r.port_tables as i64,
                 r.tables_read_by,
