@@ -157,7 +157,7 @@ fn transport_text<S: AsRef<str>>(transports: &[S]) -> String {
 
 /// A listener as the passes compare it: case, accents and spaces aside.
 fn listener_key(listener: &str) -> String {
-    key(listener).replace(' ', "")
+    crate::record::loose(listener)
 }
 
 /// An entry while the datasets are paired: its records, borrowed, and what the passes compare,

@@ -173,3 +173,49 @@ pub fn port_range_text(start: u16, end: u16) -> String {
 pub fn sort_records(records: &mut [PortRecord]) {
     records.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
+
+/// Which records to keep (`--product`, `--vendor`, `--release`, `--language` of extract and
+/// diff): each given value must match, case and spaces ignored; a language matches its subtags
+/// too (`zh` keeps `zh-Hans` and `zh-Hant`).
+#[derive(Debug, Clone, Default)]
+pub struct RecordFilter {
+    pub product: Option<String>,
+    pub vendor: Option<String>,
+    pub release: Option<String>,
+    pub language: Option<String>,
+}
+
+impl RecordFilter {
+    pub fn is_empty(&self) -> bool {
+        self.product.is_none()
+            && self.vendor.is_none()
+            && self.release.is_none()
+            && self.language.is_none()
+    }
+
+    pub fn keeps(&self, r: &PortRecord) -> bool {
+        let same = |want: &Option<String>, have: &str| {
+            want.as_ref().is_none_or(|w| loose(w) == loose(have))
+        };
+        let language = self.language.as_ref().is_none_or(|w| {
+            let (w, have) = (w.to_ascii_lowercase(), r.language.to_ascii_lowercase());
+            have == w || have.starts_with(&format!("{w}-"))
+        });
+        same(&self.product, &r.product)
+            && same(&self.vendor, &r.vendor)
+            && same(&self.release, &r.release)
+            && language
+    }
+
+    /// Keeps the records this filter keeps.
+    pub fn apply(&self, records: &mut Vec<PortRecord>) {
+        if !self.is_empty() {
+            records.retain(|r| self.keeps(r));
+        }
+    }
+}
+
+/// A name as filters and comparisons match it: its key without spaces.
+pub fn loose(s: &str) -> String {
+    crate::normalize::key(s).replace(' ', "")
+}

@@ -5,7 +5,7 @@
 //! A record becomes a rule only when the document says its transport and its side: the others
 //! are listed as needing a decision, with their provenance, and never guessed into a rule.
 
-use crate::record::{port_range_text, PortRecord};
+use crate::record::{loose, port_range_text, PortRecord, RecordFilter};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -56,26 +56,17 @@ pub struct Undecided {
 /// What to keep of a dataset.
 #[derive(Debug, Default, Clone)]
 pub struct Filter {
-    pub product: Option<String>,
-    pub release: Option<String>,
+    /// Product, vendor, release, language.
+    pub records: RecordFilter,
     /// Rules whose destination or source names this party (case and spaces ignored, part of
     /// the name is enough: `--host mailbox` matches "Mailbox servers").
     pub host: Option<String>,
     pub side: Option<String>,
 }
 
-fn loose(s: &str) -> String {
-    crate::normalize::key(s).replace(' ', "")
-}
-
 impl Filter {
     fn keeps(&self, r: &PortRecord) -> bool {
-        let same = |want: &Option<String>, have: &str| {
-            want.as_ref().is_none_or(|w| loose(w) == loose(have))
-        };
-        same(&self.product, &r.product)
-            && same(&self.release, &r.release)
-            && self.side.as_ref().is_none_or(|s| *s == r.port_side)
+        self.records.keeps(r) && self.side.as_ref().is_none_or(|s| *s == r.port_side)
     }
     fn keeps_rule(&self, rule: &Rule) -> bool {
         self.host.as_ref().is_none_or(|h| {

@@ -181,3 +181,48 @@ fn the_csv_is_safe_to_open_in_a_spreadsheet() {
     assert!(raw.starts_with('\u{feff}'), "{raw}");
     assert!(raw.contains(",\"=HYPERLINK"), "{raw}");
 }
+
+#[test]
+fn product_and_language_filters_keep_those_records_in_extract_and_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let status = bin()
+        .args([
+            "extract",
+            "fixtures/corpus",
+            "-q",
+            "--product",
+            "finesse",
+            "--out",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let csv = std::fs::read_to_string(out.join("ports.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let products: std::collections::BTreeSet<String> = r
+        .deserialize::<portolan::record::PortRecord>()
+        .map(|r| r.unwrap().product)
+        .collect();
+    assert_eq!(products.into_iter().collect::<Vec<_>>(), ["Finesse"]);
+    // diff: the Japanese records only, of two releases that are both Japanese: all of them
+    let d = bin()
+        .args([
+            "diff",
+            "fixtures/corpus/21_msft-sfb2015-ports-protocols_ja-JP_2018.md",
+            "fixtures/corpus/20_msft-sfb2015-ports-protocols_ja-JP_2022.md",
+            "--language",
+            "en",
+            "-q",
+            "--json",
+        ])
+        .arg(dir.path().join("d.json"))
+        .status()
+        .unwrap();
+    assert!(d.success());
+    let j: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("d.json")).unwrap()).unwrap();
+    assert_eq!(j["old"]["records"], 0, "{j}");
+    assert_eq!(j["new"]["records"], 0, "{j}");
+}

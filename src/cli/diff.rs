@@ -42,6 +42,9 @@ pub struct Args {
     /// Do not print the Markdown report on stdout (when --md is not given).
     #[arg(long, short)]
     quiet: bool,
+    /// Compare only these records, on both sides.
+    #[command(flatten)]
+    filter: super::FilterArgs,
 }
 
 pub fn run(a: Args) -> Result<i32> {
@@ -53,8 +56,11 @@ pub fn run(a: Args) -> Result<i32> {
         }
     }
     let pool = pdf_pool()?;
-    let old = dataset::load(&a.old, Some(&pool)).context("reading OLD")?;
-    let new = dataset::load(&a.new, Some(&pool)).context("reading NEW")?;
+    let mut old = dataset::load(&a.old, Some(&pool)).context("reading OLD")?;
+    let mut new = dataset::load(&a.new, Some(&pool)).context("reading NEW")?;
+    let filter = a.filter.filter();
+    filter.apply(&mut old.records);
+    filter.apply(&mut new.records);
     let d = diff::diff(
         &old.records,
         &new.records,

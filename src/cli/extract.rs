@@ -29,6 +29,8 @@ pub struct Args {
     /// rules and undecided), atomically.
     #[arg(long, value_name = "FILE")]
     sqlite: Option<PathBuf>,
+    #[command(flatten)]
+    filter: super::FilterArgs,
     /// Time limit for one document that is not a PDF, in seconds; a document that takes longer
     /// fails (listed in the report) and the run goes on.
     #[arg(long, default_value_t = portolan::budget::DEFAULT_DOCUMENT_SECONDS)]
@@ -134,6 +136,7 @@ pub fn run(a: Args) -> Result<i32> {
     drop(pool);
     bar.finish_and_clear();
     x.problems = found.problems;
+    a.filter.filter().apply(&mut x.records);
     emit::write_outputs(&a.out, &x).context("writing the outputs")?;
     if let Some(path) = &a.sqlite {
         let bytes = emit::sqlite::to_sqlite(&x).context("building the SQLite dataset")?;

@@ -152,3 +152,31 @@ pub fn run() -> i32 {
         }
     }
 }
+
+/// `--product`, `--vendor`, `--release`, `--language`: which records to keep.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub(crate) struct FilterArgs {
+    /// Keep only the records of this product (case and spaces ignored).
+    #[arg(long)]
+    product: Option<String>,
+    /// Keep only the records of this vendor.
+    #[arg(long)]
+    vendor: Option<String>,
+    /// Keep only the records of this release.
+    #[arg(long)]
+    release: Option<String>,
+    /// Keep only the records in this language (BCP 47; `zh` keeps zh-Hans and zh-Hant).
+    #[arg(long)]
+    language: Option<String>,
+}
+
+impl FilterArgs {
+    pub(crate) fn filter(&self) -> portolan::record::RecordFilter {
+        portolan::record::RecordFilter {
+            product: self.product.clone(),
+            vendor: self.vendor.clone(),
+            release: self.release.clone(),
+            language: self.language.clone(),
+        }
+    }
+}

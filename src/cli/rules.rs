@@ -36,12 +36,8 @@ Exit codes:
 pub struct Args {
     /// The dataset, or documents.
     dataset: PathBuf,
-    /// Only records of this product (case and spaces ignored).
-    #[arg(long)]
-    product: Option<String>,
-    /// Only records of this release.
-    #[arg(long)]
-    release: Option<String>,
+    #[command(flatten)]
+    filter: super::FilterArgs,
     /// Only rules whose source or destination names this party (part of the name is enough).
     #[arg(long)]
     host: Option<String>,
@@ -66,8 +62,7 @@ pub fn run(a: Args) -> Result<i32> {
     let pool = pdf_pool()?;
     let d = dataset::load(&a.dataset, Some(&pool)).context("reading DATASET")?;
     let filter = Filter {
-        product: a.product.clone(),
-        release: a.release.clone(),
+        records: a.filter.filter(),
         host: a.host.clone(),
         side: a.side.clone(),
     };
