@@ -5,6 +5,7 @@
 //! A record becomes a rule only when the document says its transport and its side: the others
 //! are listed as needing a decision, with their provenance, and never guessed into a rule.
 
+use crate::emit::neutralized;
 use crate::record::{loose, port_range_text, PortRecord, RecordFilter};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -222,23 +223,13 @@ pub fn merge_ranges(mut ranges: Vec<(u16, u16)>) -> Vec<(u16, u16)> {
     out
 }
 
-/// A spreadsheet cell that cannot run: a text a spreadsheet would read as a formula (leading
-/// `=`, `+`, `-`, `@`, tab or carriage return) gets a leading `'`.
-pub fn neutralized(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
-}
-
 /// The rules as CSV: one line per rule; `neutralize` guards every text cell (see
 /// [`neutralized`]); `bom` starts the file with a UTF-8 byte-order mark (Excel then reads
 /// Japanese right).
 pub fn to_csv(rules: &[Rule], undecided: &[Undecided], neutralize: bool, bom: bool) -> Vec<u8> {
     let mut out = Vec::new();
     if bom {
-        out.extend_from_slice("\u{feff}".as_bytes());
+        out.extend_from_slice(crate::emit::BOM.as_bytes());
     }
     {
         let mut w = csv::WriterBuilder::new()

@@ -226,3 +226,33 @@ fn product_and_language_filters_keep_those_records_in_extract_and_diff() {
     assert_eq!(j["old"]["records"], 0, "{j}");
     assert_eq!(j["new"]["records"], 0, "{j}");
 }
+
+#[test]
+fn ports_csv_for_a_spreadsheet_keeps_reading_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let status = bin()
+        .args([
+            "extract",
+            "fixtures/seeds",
+            "-q",
+            "--csv-bom",
+            "--csv-neutralize",
+            "--out",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let csv = std::fs::read(out.join("ports.csv")).unwrap();
+    assert!(csv.starts_with("\u{feff}id,".as_bytes()));
+    // a BOM-started ports.csv is still a dataset: it diffs against its ports.json as equal
+    let d = bin()
+        .arg("diff")
+        .arg(out.join("ports.csv"))
+        .arg(out.join("ports.json"))
+        .args(["-q", "--fail-on", "added,removed,changed,renamed"])
+        .status()
+        .unwrap();
+    assert_eq!(d.code(), Some(0));
+}

@@ -31,6 +31,13 @@ pub struct Args {
     sqlite: Option<PathBuf>,
     #[command(flatten)]
     filter: super::FilterArgs,
+    /// Start ports.csv with a UTF-8 byte-order mark (Excel then reads Japanese right).
+    #[arg(long)]
+    csv_bom: bool,
+    /// Give ports.csv cells that a spreadsheet would run as formulas (leading = + - @, tab, CR)
+    /// a leading ' (portolan then reads them back with the ').
+    #[arg(long)]
+    csv_neutralize: bool,
     /// Time limit for one document that is not a PDF, in seconds; a document that takes longer
     /// fails (listed in the report) and the run goes on.
     #[arg(long, default_value_t = portolan::budget::DEFAULT_DOCUMENT_SECONDS)]
@@ -137,7 +144,11 @@ pub fn run(a: Args) -> Result<i32> {
     bar.finish_and_clear();
     x.problems = found.problems;
     a.filter.filter().apply(&mut x.records);
-    emit::write_outputs(&a.out, &x).context("writing the outputs")?;
+    let style = emit::CsvStyle {
+        bom: a.csv_bom,
+        neutralize: a.csv_neutralize,
+    };
+    emit::write_outputs_styled(&a.out, &x, style).context("writing the outputs")?;
     if let Some(path) = &a.sqlite {
         let bytes = emit::sqlite::to_sqlite(&x).context("building the SQLite dataset")?;
         emit::write_atomic(path, &bytes)

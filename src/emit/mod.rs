@@ -21,8 +21,42 @@ pub fn to_csv(records: &[PortRecord]) -> Vec<u8> {
     v
 }
 
+/// How a CSV is written for a spreadsheet (`--csv-bom`, `--csv-neutralize`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CsvStyle {
+    /// Start with a UTF-8 byte-order mark (Excel then reads non-Latin text right).
+    pub bom: bool,
+    /// Text cells a spreadsheet would run as a formula get a leading `'` ([`neutralized`]).
+    pub neutralize: bool,
+}
+
+/// The UTF-8 byte-order mark.
+pub const BOM: &str = "\u{feff}";
+
+/// A spreadsheet cell that cannot run: a text a spreadsheet would read as a formula (leading
+/// `=`, `+`, `-`, `@`, tab or carriage return) gets a leading `'`.
+pub fn neutralized(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
 /// Writes `ports.csv` to `out`.
 pub fn write_csv<W: Write>(out: W, records: &[PortRecord]) -> std::io::Result<()> {
+    write_csv_styled(out, records, CsvStyle::default())
+}
+
+/// Writes `ports.csv` to `out`, for a spreadsheet as `style` says.
+pub fn write_csv_styled<W: Write>(
+    mut out: W,
+    records: &[PortRecord],
+    style: CsvStyle,
+) -> std::io::Result<()> {
+    if style.bom {
+        out.write_all(BOM.as_bytes())?;
+    }
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(out);
@@ -59,7 +93,11 @@ pub fn write_csv<W: Write>(out: W, records: &[PortRecord]) -> std::io::Result<()
             &format!("{:.2}", r.confidence),
             &r.raw,
         ];
-        w.write_record(row)?;
+        if style.neutralize {
+            w.write_record(row.iter().map(|c| neutralized(c)))?;
+        } else {
+            w.write_record(row)?;
+        }
     }
     w.flush()
 }
@@ -400,6 +438,11 @@ fn restore_stale_old(parent: &Path, dir: &Path, old_prefix: &str) -> bool {
 /// exchange; the old set is removed after. Folders that interrupted runs left are removed
 /// first. `dir` may hold nothing but an earlier set of outputs (an error names anything else).
 pub fn write_outputs(dir: &Path, x: &Extraction) -> Result<(), RunError> {
+    write_outputs_styled(dir, x, CsvStyle::default())
+}
+
+/// [`write_outputs`], with `ports.csv` written for a spreadsheet as `csv` says.
+pub fn write_outputs_styled(dir: &Path, x: &Extraction, csv: CsvStyle) -> Result<(), RunError> {
     // a link to a folder: the folder it points at is replaced, the link stays
     let dir = match std::fs::symlink_metadata(dir) {
         Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(dir).map_err(io_at(dir))?,
@@ -449,7 +492,7 @@ pub fn write_outputs(dir: &Path, x: &Extraction) -> Result<(), RunError> {
     std::fs::create_dir(&stage).map_err(io_at(&stage))?;
     let filled = (|| -> Result<(), RunError> {
         let at = |n: &str| stage.join(n);
-        write_file(&at("ports.csv"), |w| write_csv(w, &x.records))
+        write_file(&at("ports.csv"), |w| write_csv_styled(w, &x.records, csv))
             .map_err(io_at(&at("ports.csv")))?;
         step("ports.csv");
         write_file(&at("ports.json"), |w| write_json(w, &x.records))
