@@ -98,30 +98,32 @@ pub fn fold(s: &str) -> String {
             }
             continue;
         }
-        // A superscript digit after a letter or digit is a footnote mark whoever folds the
-        // text (`TCP 1433¹` must never read as 14331): it becomes a space before NFKC could
-        // make it a digit.
-        let (mut prev, mut in_mark) = (' ', false);
-        let unmarked: String = word
-            .chars()
-            .map(|c| {
-                let sup = superscript_digit(c).is_some();
-                in_mark = sup && (in_mark || prev.is_alphanumeric());
-                prev = c;
-                if in_mark {
-                    ' '
-                } else {
-                    c
-                }
-            })
-            .collect();
-        unmarked.nfkc().for_each(|c| f.push(c));
+        unmark_superscripts(word).nfkc().for_each(|c| f.push(c));
     }
     let mut out = f.out;
     while out.ends_with(' ') {
         out.pop();
     }
     out
+}
+
+/// `s` with a space for each superscript digit that follows a letter or digit: a footnote mark
+/// whoever folds the text (`TCP 1433¹` must never read as 14331), taken out before NFKC could
+/// make it a digit.
+fn unmark_superscripts(s: &str) -> String {
+    let (mut prev, mut in_mark) = (' ', false);
+    s.chars()
+        .map(|c| {
+            let sup = superscript_digit(c).is_some();
+            in_mark = sup && (in_mark || prev.is_alphanumeric());
+            prev = c;
+            if in_mark {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// The text `fold` writes, and whether it ends in a space (spaces are collapsed).
@@ -290,20 +292,7 @@ mod tests {
             "Port",
         ];
         let whole = |s: &str| -> String {
-            let (mut prev, mut in_mark) = (' ', false);
-            let unmarked: String = s
-                .chars()
-                .map(|c| {
-                    let sup = superscript_digit(c).is_some();
-                    in_mark = sup && (in_mark || prev.is_alphanumeric());
-                    prev = c;
-                    if in_mark {
-                        ' '
-                    } else {
-                        c
-                    }
-                })
-                .collect();
+            let unmarked = unmark_superscripts(s);
             // normalised as a whole, then folded character by character
             let mut f = Folded {
                 out: String::new(),

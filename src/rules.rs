@@ -184,6 +184,36 @@ pub struct Group<'a> {
     pub rules: Vec<&'a Rule>,
 }
 
+impl Group<'_> {
+    /// The ports, `a`, or `a{range}b` for a range (`-` for nftables, `:` for iptables).
+    fn port_list(&self, range: &str) -> Vec<String> {
+        ports_text(&self.ranges, range)
+    }
+
+    /// Where its rules come from, each place once.
+    fn places(&self) -> Vec<&str> {
+        dedup(
+            self.rules
+                .iter()
+                .flat_map(|r| r.from.iter().map(String::as_str))
+                .collect(),
+        )
+    }
+}
+
+fn ports_text(ranges: &[(u16, u16)], range: &str) -> Vec<String> {
+    ranges
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}{range}{b}")
+            }
+        })
+        .collect()
+}
+
 pub fn groups(rules: &[Rule]) -> Vec<Group<'_>> {
     let mut out: Vec<Group> = Vec::new();
     for r in rules {
@@ -301,16 +331,7 @@ pub fn to_markdown(rules: &[Rule], undecided: &[Undecided], title: &str) -> Stri
     s.push_str("| way | source | destination | transport | ports | from |\n");
     s.push_str("| --- | --- | --- | --- | --- | --- |\n");
     for g in groups(rules) {
-        let ports: Vec<String> = g
-            .ranges
-            .iter()
-            .map(|&(a, b)| port_range_text(a, b))
-            .collect();
-        let from: Vec<&str> = g
-            .rules
-            .iter()
-            .flat_map(|r| r.from.iter().map(String::as_str))
-            .collect();
+        let ports = g.port_list("-");
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} |",
@@ -319,7 +340,7 @@ pub fn to_markdown(rules: &[Rule], undecided: &[Undecided], title: &str) -> Stri
             md_cell(g.destination),
             g.transport,
             ports.join(", "),
-            md_cell(&dedup(from).join("; "))
+            md_cell(&g.places().join("; "))
         );
     }
     if !undecided.is_empty() {
@@ -460,23 +481,8 @@ pub fn to_nftables(rules: &[Rule], undecided: &[Undecided], title: &str) -> Stri
             "\t\ttype filter hook {hook} priority filter; policy accept;"
         );
         for g in groups.iter().filter(|g| g.way == way) {
-            let ports: Vec<String> = g
-                .ranges
-                .iter()
-                .map(|&(a, b)| {
-                    if a == b {
-                        a.to_string()
-                    } else {
-                        format!("{a}-{b}")
-                    }
-                })
-                .collect();
-            let from: Vec<&str> = g
-                .rules
-                .iter()
-                .flat_map(|r| r.from.iter().map(String::as_str))
-                .collect();
-            for f in dedup(from) {
+            let ports = g.port_list("-");
+            for f in g.places() {
                 let _ = writeln!(s, "\t\t# {}", comment(f, 300));
             }
             let mut m = String::new();
@@ -545,12 +551,7 @@ pub fn to_iptables(rules: &[Rule], undecided: &[Undecided], title: &str) -> Stri
             Way::In => "INPUT",
             Way::Out => "OUTPUT",
         };
-        let from: Vec<&str> = g
-            .rules
-            .iter()
-            .flat_map(|r| r.from.iter().map(String::as_str))
-            .collect();
-        for f in dedup(from) {
+        for f in g.places() {
             let _ = writeln!(s, "# {}", comment(f, 300));
         }
         let note = comment(
@@ -558,16 +559,7 @@ pub fn to_iptables(rules: &[Rule], undecided: &[Undecided], title: &str) -> Stri
             IPT_COMMENT_CHARS,
         );
         for chunk in multiport_chunks(&g.ranges) {
-            let ports: Vec<String> = chunk
-                .iter()
-                .map(|&(a, b)| {
-                    if a == b {
-                        a.to_string()
-                    } else {
-                        format!("{a}:{b}")
-                    }
-                })
-                .collect();
+            let ports = ports_text(&chunk, ":");
             let _ = writeln!(
                 s,
                 "-A {chain} -p {t} -m {t} -m multiport --dports {} -m comment --comment \"{note}\" -j ACCEPT",
