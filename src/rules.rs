@@ -573,6 +573,136 @@ pub fn to_iptables(rules: &[Rule], undecided: &[Undecided], title: &str) -> Stri
     s
 }
 
+/// A rule's description for a cloud firewall: the parties and where the rule comes from, in
+/// the characters AWS allows in a description, at most `max` of them.
+fn cloud_description(g: &Group, max: usize) -> String {
+    let text = format!(
+        "{} to {}: {}",
+        g.source,
+        g.destination,
+        g.places().join("; ")
+    )
+    .replace('"', "");
+    let allowed = |c: char| c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c);
+    let clean: String = text
+        .chars()
+        .map(|c| if allowed(c) { c } else { '?' })
+        .collect();
+    clean.chars().take(max).collect()
+}
+
+/// The address of a party for a cloud firewall: `any` is every address; a named party is a
+/// placeholder that names it, which the cloud refuses until the operator puts its address in
+/// (a rule is never opened to the world by a guess).
+fn cloud_address(party: &str, any: &str) -> String {
+    if party == ANY || is_internet(party) {
+        any.to_string()
+    } else {
+        format!("<address of {party}>")
+    }
+}
+
+/// "Internet", "Internet (any)", "the internet": every address.
+fn is_internet(party: &str) -> bool {
+    let k = crate::normalize::key(party);
+    let k = k.trim_start_matches("the ");
+    k == "internet" || k.starts_with("internet (")
+}
+
+/// AWS descriptions are at most 255 characters.
+const AWS_DESCRIPTION_CHARS: usize = 255;
+/// Azure security rule descriptions are at most 140 characters.
+const AZURE_DESCRIPTION_CHARS: usize = 140;
+/// The first priority of portolan's Azure rules (100 is the lowest number Azure takes); each
+/// direction counts up from it.
+const AZURE_FIRST_PRIORITY: u32 = 100;
+
+/// The rules as an AWS security group's `IpPermissions` (ingress, the `in` rules) and
+/// `IpPermissionsEgress` (the `out` rules), as `aws ec2 authorize-security-group-ingress
+/// --ip-permissions` takes them: one permission per port range, the other party as the range.
+pub fn to_aws_sg(rules: &[Rule], undecided: &[Undecided]) -> String {
+    let mut ingress = Vec::new();
+    let mut egress = Vec::new();
+    for g in groups(rules) {
+        let (list, party) = match g.way {
+            Way::In => (&mut ingress, g.source),
+            Way::Out => (&mut egress, g.destination),
+        };
+        for &(a, b) in &g.ranges {
+            list.push(serde_json::json!({
+                "IpProtocol": g.transport,
+                "FromPort": a,
+                "ToPort": b,
+                "IpRanges": [{
+                    "CidrIp": cloud_address(party, "0.0.0.0/0"),
+                    "Description": cloud_description(&g, AWS_DESCRIPTION_CHARS),
+                }],
+            }));
+        }
+    }
+    let out = serde_json::json!({
+        "IpPermissions": ingress,
+        "IpPermissionsEgress": egress,
+        "NeedsDecision": undecided_json(undecided),
+    });
+    serde_json::to_string_pretty(&out).expect("JSON") + "\n"
+}
+
+/// The rules as an Azure network security group's `securityRules` (ARM template form): one
+/// rule per connection, its ports in `destinationPortRanges`, inbound and outbound priorities
+/// counting up from [`AZURE_FIRST_PRIORITY`].
+pub fn to_azure_nsg(rules: &[Rule], undecided: &[Undecided]) -> String {
+    let mut out = Vec::new();
+    let mut next = [AZURE_FIRST_PRIORITY, AZURE_FIRST_PRIORITY];
+    for g in groups(rules) {
+        let (direction, k) = match g.way {
+            Way::In => ("Inbound", 0),
+            Way::Out => ("Outbound", 1),
+        };
+        let priority = next[k];
+        next[k] += 1;
+        let protocol = match g.transport {
+            "tcp" => "Tcp",
+            "udp" => "Udp",
+            _ => "*",
+        };
+        out.push(serde_json::json!({
+            "name": format!("portolan-{}-{priority}", g.way.as_str()),
+            "properties": {
+                "description": cloud_description(&g, AZURE_DESCRIPTION_CHARS),
+                "protocol": protocol,
+                "sourcePortRange": "*",
+                "destinationPortRanges": g.port_list("-"),
+                "sourceAddressPrefix": cloud_address(g.source, "*"),
+                "destinationAddressPrefix": cloud_address(g.destination, "*"),
+                "access": "Allow",
+                "priority": priority,
+                "direction": direction,
+            },
+        }));
+    }
+    let out = serde_json::json!({
+        "securityRules": out,
+        "needsDecision": undecided_json(undecided),
+    });
+    serde_json::to_string_pretty(&out).expect("JSON") + "\n"
+}
+
+fn undecided_json(undecided: &[Undecided]) -> Vec<serde_json::Value> {
+    undecided
+        .iter()
+        .map(|u| {
+            serde_json::json!({
+                "port": port_range_text(u.record.port_start, u.record.port_end),
+                "transport": u.record.transport,
+                "from": provenance(&u.record),
+                "why": u.why,
+                "id": u.record.id,
+            })
+        })
+        .collect()
+}
+
 /// Ranges cut into runs that fit one multiport match.
 fn multiport_chunks(ranges: &[(u16, u16)]) -> Vec<Vec<(u16, u16)>> {
     let mut out: Vec<Vec<(u16, u16)>> = Vec::new();

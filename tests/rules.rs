@@ -256,3 +256,61 @@ fn ports_csv_for_a_spreadsheet_keeps_reading_back() {
         .unwrap();
     assert_eq!(d.code(), Some(0));
 }
+
+/// Validates `data` against one of portolan's schema files.
+fn validate(schema_file: &str, data: &serde_json::Value) {
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(schema_file).unwrap()).unwrap();
+    let compiled = jsonschema::JSONSchema::compile(&schema).expect("schema compiles");
+    if let Err(errors) = compiled.validate(data) {
+        let msgs: Vec<String> = errors
+            .take(10)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        panic!("breaks {schema_file}:\n{}\n{data:#}", msgs.join("\n"));
+    };
+}
+
+#[test]
+fn cloud_security_group_outputs_follow_their_documented_shapes() {
+    for doc in [FINESSE, EXCHANGE] {
+        let (code, aws) = rules(doc, "aws-sg", &[]);
+        assert_eq!(code, 0);
+        let aws: serde_json::Value = serde_json::from_str(&aws).unwrap();
+        validate("schema/aws-sg.schema.json", &aws);
+        let (code, azure) = rules(doc, "azure-nsg", &[]);
+        assert_eq!(code, 0);
+        let azure: serde_json::Value = serde_json::from_str(&azure).unwrap();
+        validate("schema/azure-nsg.schema.json", &azure);
+        // priorities are unique in each direction
+        let mut seen = std::collections::BTreeSet::new();
+        for r in azure["securityRules"].as_array().unwrap() {
+            let p = &r["properties"];
+            assert!(seen.insert((p["direction"].to_string(), p["priority"].to_string())));
+        }
+    }
+    // a named party is a placeholder the cloud refuses until filled in; the Internet is any
+    let (_, aws) = rules(EXCHANGE, "aws-sg", &["--host", "edge transport"]);
+    let aws: serde_json::Value = serde_json::from_str(&aws).unwrap();
+    let cidrs: Vec<&str> = aws["IpPermissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["IpRanges"].as_array().unwrap())
+        .map(|r| r["CidrIp"].as_str().unwrap())
+        .collect();
+    assert!(cidrs.contains(&"0.0.0.0/0"), "{cidrs:?}");
+    assert!(
+        cidrs.iter().any(|c| c.starts_with("<address of ")),
+        "{cidrs:?}"
+    );
+    // the schemas are real: a protocol Azure does not know breaks it
+    let (_, azure) = rules(FINESSE, "azure-nsg", &[]);
+    let bad = azure.replacen("\"Tcp\"", "\"TCP/IP\"", 1);
+    let bad: serde_json::Value = serde_json::from_str(&bad).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read("schema/azure-nsg.schema.json").unwrap()).unwrap();
+    assert!(!jsonschema::JSONSchema::compile(&schema)
+        .unwrap()
+        .is_valid(&bad));
+}

@@ -20,6 +20,10 @@ enum Format {
     Nftables,
     /// iptables-restore input for the filter table (multiport).
     Iptables,
+    /// An AWS security group's IpPermissions and IpPermissionsEgress (JSON).
+    AwsSg,
+    /// An Azure network security group's securityRules (JSON, ARM template form).
+    AzureNsg,
 }
 
 #[derive(clap::Args)]
@@ -73,6 +77,8 @@ pub fn run(a: Args) -> Result<i32> {
         Format::Md => rules::to_markdown(&rules, &undecided, &title).into_bytes(),
         Format::Nftables => rules::to_nftables(&rules, &undecided, &title).into_bytes(),
         Format::Iptables => rules::to_iptables(&rules, &undecided, &title).into_bytes(),
+        Format::AwsSg => rules::to_aws_sg(&rules, &undecided).into_bytes(),
+        Format::AzureNsg => rules::to_azure_nsg(&rules, &undecided).into_bytes(),
     };
     match &a.output {
         Some(p) => emit::write_atomic(p, &bytes)?,
