@@ -8,6 +8,16 @@ default:
 run *PATHS:
     cargo run --release -- extract {{PATHS}} --out out
 
+# the firewall request for DATASET (out/ports.json by default) as FORMAT (csv, md, nftables,
+# iptables, aws-sg, azure-nsg)
+rules DATASET="out/ports.json" FORMAT="md":
+    cargo run --release -- rules {{DATASET}} --format {{FORMAT}}
+
+# the fixtures' dataset as SQLite (out/ports.db), and the README's Finesse query on it
+sqlite:
+    cargo run --release -- extract fixtures/corpus --out out --sqlite out/ports.db
+    sqlite3 -header -column out/ports.db "SELECT destination AS host, transport, group_concat(port_start, ', ') AS ports FROM rules WHERE product = 'Finesse' AND release = '12.6(1)' GROUP BY destination, transport;"
+
 # run every test (unit, golden files, command line)
 test:
     cargo test

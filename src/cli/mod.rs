@@ -36,7 +36,8 @@ enum Command {
     /// Markdown, JSON and HTML reports; --fail-on sets the exit code for CI.
     Diff(diff::Args),
     /// The firewall request for a dataset: one rule per connection and port, with the rows it
-    /// comes from, as CSV, Markdown, nftables or iptables-restore input.
+    /// comes from, as CSV, Markdown, nftables, iptables-restore input, an AWS security group or
+    /// an Azure NSG.
     Rules(rules::Args),
     /// Compare two language versions of one document: rows present in one and missing in the
     /// other, and rows whose port, transport, side or direction differ.
