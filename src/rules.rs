@@ -381,7 +381,8 @@ fn dedup(v: Vec<&str>) -> Vec<&str> {
 }
 
 /// A comment that neither nft nor iptables-restore misreads: printable, no quotes, at most
-/// `max` characters.
+/// `max` bytes of UTF-8 (both tools count bytes: a Japanese party name takes three a
+/// character), cut at a character with `…`.
 fn comment(s: &str, max: usize) -> String {
     let clean: String = s
         .chars()
@@ -393,11 +394,18 @@ fn comment(s: &str, max: usize) -> String {
             }
         })
         .collect();
-    let mut out: String = clean.chars().take(max).collect();
-    if clean.chars().count() > max {
-        out.pop();
-        out.push('…');
+    if clean.len() <= max {
+        return clean;
     }
+    let ellipsis = '…';
+    let mut out = String::new();
+    for c in clean.chars() {
+        if out.len() + c.len_utf8() + ellipsis.len_utf8() > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push(ellipsis);
     out
 }
 
@@ -434,10 +442,10 @@ fn set_name(party: &str, taken: &mut BTreeMap<String, String>) -> String {
 /// The longest party-derived part of an nftables set name (nft allows more; short names keep
 /// the rules readable).
 const NFT_SET_NAME_CHARS: usize = 40;
-/// The longest comment nft accepts on a rule is 128 bytes: a little less, in characters.
-const NFT_COMMENT_CHARS: usize = 100;
+/// The longest comment nft accepts on a rule: 128 bytes.
+const NFT_COMMENT_BYTES: usize = 128;
 /// iptables' comment match takes 255 bytes.
-const IPT_COMMENT_CHARS: usize = 200;
+const IPT_COMMENT_BYTES: usize = 255;
 /// iptables' multiport match takes at most 15 ports, a range counting as two.
 const MULTIPORT_SLOTS: usize = 15;
 
@@ -503,7 +511,7 @@ pub fn to_nftables(rules: &[Rule], undecided: &[Undecided], title: &str) -> Stri
                 g.transport,
                 comment(
                     &format!("{} -> {}", g.source, g.destination),
-                    NFT_COMMENT_CHARS
+                    NFT_COMMENT_BYTES
                 )
             );
         }
@@ -556,7 +564,7 @@ pub fn to_iptables(rules: &[Rule], undecided: &[Undecided], title: &str) -> Stri
         }
         let note = comment(
             &format!("{} -> {}", g.source, g.destination),
-            IPT_COMMENT_CHARS,
+            IPT_COMMENT_BYTES,
         );
         for chunk in multiport_chunks(&g.ranges) {
             let ports = ports_text(&chunk, ":");
@@ -816,6 +824,16 @@ mod tests {
         ]);
         // seven ranges take 14 slots: the eighth range (two more) starts a new rule
         assert_eq!(mixed.iter().map(Vec::len).collect::<Vec<_>>(), [7, 1]);
+    }
+
+    #[test]
+    fn comments_fit_in_bytes_whatever_the_script() {
+        let long = "フロント エンド サーバー".repeat(20);
+        for max in [NFT_COMMENT_BYTES, IPT_COMMENT_BYTES] {
+            let c = comment(&long, max);
+            assert!(c.len() <= max && c.ends_with('…'), "{} {c}", c.len());
+        }
+        assert_eq!(comment("a \"b\"\n", 128), "a  b  ");
     }
 
     #[test]

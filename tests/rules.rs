@@ -122,10 +122,24 @@ fn a_mail_flow_table_gives_source_and_destination_rules() {
     }
 }
 
+/// A connection table whose parties have long Japanese names: nft and iptables count comment
+/// bytes, three a character.
+fn long_names_doc(dir: &Path) -> String {
+    let long = "フロント エンド サーバーのロード バランサー".repeat(3);
+    let doc = dir.join("long.md");
+    std::fs::write(
+        &doc,
+        format!("# 接続\n\n| 送信元 | 送信先 | ポート |\n|---|---|---|\n| {long} | {long} | 443/TCP |\n"),
+    )
+    .unwrap();
+    doc.to_str().unwrap().to_string()
+}
+
 #[test]
 fn nftables_output_passes_nft_check() {
     let dir = tempfile::tempdir().unwrap();
-    for doc in [FINESSE, EXCHANGE] {
+    let long = long_names_doc(dir.path());
+    for doc in [FINESSE, EXCHANGE, long.as_str()] {
         let (code, text) = rules(doc, "nftables", &[]);
         assert_eq!(code, 0);
         assert!(text.contains("table inet portolan"), "{text}");
@@ -144,7 +158,8 @@ fn nftables_output_passes_nft_check() {
 #[test]
 fn iptables_output_passes_iptables_restore_test() {
     let dir = tempfile::tempdir().unwrap();
-    for doc in [FINESSE, EXCHANGE] {
+    let long = long_names_doc(dir.path());
+    for doc in [FINESSE, EXCHANGE, long.as_str()] {
         let (code, text) = rules(doc, "iptables", &[]);
         assert_eq!(code, 0);
         assert!(
