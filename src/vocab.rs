@@ -319,6 +319,10 @@ pub struct Vocab {
     pub prose_range_intro: Phrases,
     pub prose_boilerplate: Phrases,
     pub prose_negation: Phrases,
+    /// "for", "pour", "für": what a port in running text is for names its listener.
+    pub prose_purpose_words: Phrases,
+    /// Purposes that name no listener ("for connections", "for communication").
+    pub prose_generic_purposes: Phrases,
     /// A list intro that says its items are refused traffic ("The following traffic is dropped:").
     pub prose_refused: Phrases,
     /// Words of a paragraph that introduces the table after it ("The following table ...").
@@ -406,6 +410,8 @@ impl Vocab {
             prose_range_intro: Phrases::from_lang(section(&raw.prose, "range_intro")),
             prose_boilerplate: Phrases::from_lang(section(&raw.prose, "boilerplate")),
             prose_negation: Phrases::from_lang(section(&raw.prose, "negation")),
+            prose_purpose_words: Phrases::from_lang(section(&raw.prose, "purpose_words")),
+            prose_generic_purposes: Phrases::from_lang(section(&raw.prose, "generic_purposes")),
             prose_refused: Phrases::from_lang(section(&raw.prose, "refused")),
             prose_table_intro: Phrases::from_lang(section(&raw.prose, "table_intro")),
             flow_connection: words(section(&raw.flow, "connection")),

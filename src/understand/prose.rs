@@ -85,6 +85,42 @@ static TRANSPORT_NUM: LazyLock<Regex> = LazyLock::new(|| {
     .expect("prose pattern")
 });
 
+/// "443/TCP for the Apache container", "port 22 (for SSH)", "8080 pour l'interface": what a
+/// port is for, named right after it (a purpose word, an optional article, up to four words,
+/// then a stop word or punctuation). Runs on `key` text.
+static FOR_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r#"(?-u:\b)([0-9]{{1,5}})(?-u:\b)(?:\s*/\s*(?:tcp|udp))?[`'"\s]*\(?\s*{purpose}\s+(?:(?:the|le|la|les|l'|der|die|das|den|el|los|las|il|lo|gli)\s*)?([a-z][a-z0-9/+_-]*(?:\s+[a-z][a-z0-9/+_-]*){{0,3}}?)(?:\s+(?:to|and|or|on|in|at|with|which|that|is|are|must|should|if|from|et|ou|und|oder|y|e|o)(?-u:\b)|\s*[).,;:]|\s*$)"#,
+        purpose = alternation(&vocab().prose_purpose_words),
+    ))
+    .expect("prose pattern")
+});
+
+/// What a sentence says port `port` is for ([`FOR_NAME`]), in the sentence's own case when it
+/// is ASCII; empty when it says nothing or only a kind of use ("for connections").
+fn purpose_of(sentence: &str, port: u16) -> String {
+    let sentence = &*ungroup_digits(sentence);
+    let f = key(sentence);
+    let v = vocab();
+    let folded = crate::normalize::fold(sentence);
+    let same_positions = folded.is_ascii() && folded.len() == f.len();
+    for c in FOR_NAME.captures_iter(&f) {
+        if num(&c[1]) != Some(port) {
+            continue;
+        }
+        let g = c.get(2).expect("a name");
+        if v.prose_generic_purposes.word_found_in(g.as_str()) {
+            continue;
+        }
+        return if same_positions {
+            folded[g.start()..g.end()].to_string()
+        } else {
+            g.as_str().to_string()
+        };
+    }
+    String::new()
+}
+
 pub fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -625,10 +661,13 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
                 if !seen.insert((section, m.start, m.end, m.transport.clone())) {
                     continue;
                 }
-                let listener = if m.listener.is_empty() && statement {
+                let listener = if !m.listener.is_empty() {
+                    m.listener
+                } else if statement {
                     heading.clone()
                 } else {
-                    m.listener
+                    // "443/TCP for the Apache container"
+                    purpose_of(&s, m.start)
                 };
                 out.push(PortRecord {
                     page: *page,
@@ -660,6 +699,33 @@ pub fn prose_records(doc: &Document, table_records: &[PortRecord]) -> Vec<PortRe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_a_port_is_for_names_its_listener() {
+        assert_eq!(
+            purpose_of("443/TCP for the Apache container", 443),
+            "Apache container"
+        );
+        assert_eq!(purpose_of("TCP/IP port 22 (for SSH)", 22), "SSH");
+        assert_eq!(
+            purpose_of(
+                "Open port 80 for HTTP and port 443 for HTTPS to the cluster.",
+                443
+            ),
+            "HTTPS"
+        );
+        // a kind of use is no listener
+        assert_eq!(
+            purpose_of("port 3128 for connections to the proxy", 3128),
+            ""
+        );
+        assert_eq!(
+            purpose_of("Porta TCP 80 (per la comunicazione HTTP)", 80),
+            ""
+        );
+        // another port's purpose is not this one's
+        assert_eq!(purpose_of("port 80 for HTTP", 8080), "");
+    }
 
     #[test]
     fn two_transports_before_a_port_word_give_one_mention_each() {
