@@ -177,13 +177,18 @@ fn read_csv(path: &Path) -> Result<Vec<PortRecord>, DatasetError> {
         ));
     }
     let mut out = Vec::new();
+    // each column's place, found once (a release can hold a million rows)
+    let column: std::collections::HashMap<&str, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(n, h)| (h.as_str(), n))
+        .collect();
     for (i, row) in r.records().enumerate() {
         let row = row.map_err(|e| bad(path, e))?;
         let f = |name: &str| -> String {
-            header
-                .iter()
-                .position(|h| h == name)
-                .and_then(|n| row.get(n))
+            column
+                .get(name)
+                .and_then(|&n| row.get(n))
                 .unwrap_or("")
                 .to_string()
         };
@@ -216,7 +221,8 @@ fn read_csv(path: &Path) -> Result<Vec<PortRecord>, DatasetError> {
             port_side: f("port_side"),
             host: f("host"),
             peer: f("peer"),
-            source: f("source"),
+            // v1's `source` is how the record was found (`origin` below)
+            source: if v1 { String::new() } else { f("source") },
             destination: f("destination"),
             direction: f("direction"),
             qualifier: f("qualifier"),
@@ -229,7 +235,6 @@ fn read_csv(path: &Path) -> Result<Vec<PortRecord>, DatasetError> {
             table_index: 0,
         };
         if v1 {
-            rec.source.clear();
             from_v1(&mut rec, f("source"), f("remote"));
         }
         check_ports(&rec).map_err(|why| bad(path, format!("line {}: {why}", i + 2)))?;

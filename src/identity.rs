@@ -44,11 +44,12 @@ pub fn identify(doc: &Document, given_from: [&str; 3]) -> (Found, Found, Found) 
             subject_from,
         )
     };
+    let named_vendor = vendor_in(&subject);
     let vendor = if !m.vendor.is_empty() {
         Found::of(m.vendor.clone(), given_from[0])
     } else {
         Found::of(
-            vendor_in(&subject).unwrap_or_default(),
+            named_vendor.clone().unwrap_or_default(),
             &format!("a known vendor name in {subject_from}"),
         )
     };
@@ -56,7 +57,7 @@ pub fn identify(doc: &Document, given_from: [&str; 3]) -> (Found, Found, Found) 
     // Firewall" or "Requirements" name none
     let product = if !m.product.is_empty() {
         Found::of(m.product.clone(), given_from[1])
-    } else if vendor_in(&subject).is_some() || !release.value.is_empty() {
+    } else if named_vendor.is_some() || !release.value.is_empty() {
         Found::of(product_in(&subject, &release.value), subject_from)
     } else {
         Found::default()

@@ -5,7 +5,7 @@
 //! A record becomes a rule only when the document says its transport and its side: the others
 //! are listed as needing a decision, with their provenance, and never guessed into a rule.
 
-use crate::emit::neutralized;
+use crate::emit::{md_cell, neutralized, CsvStyle};
 use crate::record::{loose, port_range_text, PortRecord, RecordFilter};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -97,10 +97,13 @@ pub fn provenance(r: &PortRecord) -> String {
     s
 }
 
+/// The product's own host when neither the record nor its product names it.
+pub const UNNAMED_PRODUCT: &str = "(the documented product)";
+
 /// The product's own host when the record does not name it.
 fn own_host(r: &PortRecord) -> String {
     if r.product.is_empty() {
-        "(the documented product)".into()
+        UNNAMED_PRODUCT.into()
     } else {
         r.product.clone()
     }
@@ -253,12 +256,11 @@ pub fn merge_ranges(mut ranges: Vec<(u16, u16)>) -> Vec<(u16, u16)> {
     out
 }
 
-/// The rules as CSV: one line per rule; `neutralize` guards every text cell (see
-/// [`neutralized`]); `bom` starts the file with a UTF-8 byte-order mark (Excel then reads
-/// Japanese right).
-pub fn to_csv(rules: &[Rule], undecided: &[Undecided], neutralize: bool, bom: bool) -> Vec<u8> {
+/// The rules as CSV: one line per rule, then the records that need a decision, for a
+/// spreadsheet as `style` says.
+pub fn to_csv(rules: &[Rule], undecided: &[Undecided], style: CsvStyle) -> Vec<u8> {
     let mut out = Vec::new();
-    if bom {
+    if style.bom {
         out.extend_from_slice(crate::emit::BOM.as_bytes());
     }
     {
@@ -266,7 +268,7 @@ pub fn to_csv(rules: &[Rule], undecided: &[Undecided], neutralize: bool, bom: bo
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(&mut out);
         let cell = |s: &str| {
-            if neutralize {
+            if style.neutralize {
                 neutralized(s)
             } else {
                 s.to_string()
@@ -313,10 +315,6 @@ pub fn to_csv(rules: &[Rule], undecided: &[Undecided], neutralize: bool, bom: bo
         w.flush().expect("in-memory write");
     }
     out
-}
-
-fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
 }
 
 /// The rules as a Markdown firewall request.

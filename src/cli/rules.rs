@@ -73,7 +73,14 @@ pub fn run(a: Args) -> Result<i32> {
     let (rules, undecided) = rules::rules(&d.records, &filter);
     let title = d.source.clone();
     let bytes = match a.format {
-        Format::Csv => rules::to_csv(&rules, &undecided, !a.no_neutralize, a.bom),
+        Format::Csv => rules::to_csv(
+            &rules,
+            &undecided,
+            emit::CsvStyle {
+                bom: a.bom,
+                neutralize: !a.no_neutralize,
+            },
+        ),
         Format::Md => rules::to_markdown(&rules, &undecided, &title).into_bytes(),
         Format::Nftables => rules::to_nftables(&rules, &undecided, &title).into_bytes(),
         Format::Iptables => rules::to_iptables(&rules, &undecided, &title).into_bytes(),

@@ -3,11 +3,13 @@
 //! firewall request, as `portolan rules` makes it) and `undecided` (records that are no rule).
 //! Built in memory and written atomically: a reader never sees half a database.
 
-use crate::Extraction;
+use crate::{rules, Extraction};
 use rusqlite::{params, Connection};
 
-/// The schema, also in the README. `schema_version` in `meta` is the record schema's.
-pub const SCHEMA: &str = "
+/// The schema, also in the README. `schema_version` in `meta` is the record schema's. The
+/// `rules` view names unnamed parties as `portolan rules` does: `{ANY}` and `{UNNAMED}` stand
+/// for [`rules::ANY`] and [`rules::UNNAMED_PRODUCT`] (see [`schema`]).
+const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE documents (
     document TEXT PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT NOT NULL,
@@ -43,12 +45,12 @@ SELECT way, source, destination, transport, port_start, port_end,
 FROM (
     SELECT CASE port_side WHEN 'local' THEN 'in' ELSE 'out' END AS way,
            CASE port_side
-               WHEN 'local' THEN coalesce(nullif(peer, ''), 'any')
-               ELSE coalesce(nullif(peer, ''), nullif(product, ''), '(the documented product)')
+               WHEN 'local' THEN coalesce(nullif(peer, ''), '{ANY}')
+               ELSE coalesce(nullif(peer, ''), nullif(product, ''), '{UNNAMED}')
            END AS source,
            CASE port_side
-               WHEN 'local' THEN coalesce(nullif(host, ''), nullif(product, ''), '(the documented product)')
-               ELSE coalesce(nullif(host, ''), 'any')
+               WHEN 'local' THEN coalesce(nullif(host, ''), nullif(product, ''), '{UNNAMED}')
+               ELSE coalesce(nullif(host, ''), '{ANY}')
            END AS destination,
            transport, port_start, port_end, document, \"table\", row, id, product, release
     FROM records
@@ -61,10 +63,17 @@ SELECT *, CASE WHEN port_side = '' THEN 'no side' ELSE 'no transport' END AS why
 FROM records WHERE transport = '' OR port_side NOT IN ('local', 'remote');
 ";
 
+/// The schema's SQL, with the rules view's names for unnamed parties filled in.
+pub fn schema() -> String {
+    SCHEMA
+        .replace("{ANY}", rules::ANY)
+        .replace("{UNNAMED}", rules::UNNAMED_PRODUCT)
+}
+
 /// The database's bytes for a run.
 pub fn to_sqlite(x: &Extraction) -> rusqlite::Result<Vec<u8>> {
     let mut db = Connection::open_in_memory()?;
-    db.execute_batch(SCHEMA)?;
+    db.execute_batch(&schema())?;
     let t = db.transaction()?;
     t.execute(
         "INSERT INTO meta VALUES ('schema_version', ?1), ('portolan', ?2)",
