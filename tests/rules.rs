@@ -4,6 +4,9 @@
 //! sets PORTOLAN_REQUIRE_TOOLS=1, so that in CI a missing tool fails the test; elsewhere the
 //! tool checks say SKIPPED and the rest of each test runs.
 
+#[path = "common/tools.rs"]
+mod tools;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -29,16 +32,11 @@ const EXCHANGE: &str = "fixtures/corpus/26_msft-exchange2016-2019-network-ports_
 
 /// Runs `tool args.. file` in a network namespace of its own; None when the tool is missing.
 fn check_with(tool: &str, args: &[&str], file: &Path) -> Option<(bool, String)> {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {tool} && command -v unshare")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("PORTOLAN_REQUIRE_TOOLS").is_none(),
-            "{tool} or unshare is missing (apt-get install nftables iptables util-linux)"
-        );
-        eprintln!("SKIPPED: {tool} is not installed; its check of the rules did not run");
+    if !tools::available(
+        &[tool, "unshare"],
+        "nftables iptables util-linux",
+        "its check of the rules",
+    ) {
         return None;
     }
     // a namespace of its own, so that nothing of this machine's firewall is read or touched;

@@ -2,6 +2,9 @@
 //! example queries, as the README writes them, answer in the `sqlite3` shell. `.ci/run` installs
 //! Debian's sqlite3 and sets PORTOLAN_REQUIRE_TOOLS=1 (a missing shell then fails the test).
 
+#[path = "common/tools.rs"]
+mod tools;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -100,16 +103,11 @@ fn the_sqlite_dataset_holds_the_records_and_answers_the_readme_queries() {
 
     let queries = readme_queries();
     assert_eq!(queries.len(), 3, "{queries:?}");
-    let shell = Command::new("sh")
-        .args(["-c", "command -v sqlite3"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !shell {
-        assert!(
-            std::env::var_os("PORTOLAN_REQUIRE_TOOLS").is_none(),
-            "the sqlite3 shell is missing (apt-get install sqlite3)"
-        );
-        eprintln!("SKIPPED: sqlite3 is not installed; the README's queries did not run in it");
+    if !tools::available(
+        &["sqlite3"],
+        "sqlite3",
+        "the README's queries in the sqlite3 shell",
+    ) {
         return;
     }
     for (q, answer) in queries {
