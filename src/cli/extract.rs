@@ -151,8 +151,7 @@ pub fn run(a: Args) -> Result<i32> {
     emit::write_outputs_styled(&a.out, &x, style).context("writing the outputs")?;
     if let Some(path) = &a.sqlite {
         let bytes = emit::sqlite::to_sqlite(&x).context("building the SQLite dataset")?;
-        emit::write_atomic(path, &bytes)
-            .with_context(|| format!("writing the SQLite dataset {}", path.display()))?;
+        emit::write_atomic(path, &bytes).context("writing the SQLite dataset")?;
     }
     let failed = x.failed() + x.unreadable_paths();
     if !a.quiet {
